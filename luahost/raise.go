@@ -1,0 +1,134 @@
+package luahost
+
+import (
+	"fmt"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/kosmo-dev/kosmo/luahost/errcode"
+)
+
+// errorMetaKey names the registry slot of the metatable shared by error
+// tables, so that the host recognises them when they leave the chunk.
+const errorMetaKey = "kosmo.error"
+
+// raise throws e into Lua as an error table {code, message, hint, ...}
+// with a __tostring of "code: message". It never returns.
+//
+// Scripts can catch it with pcall and branch on err.code; when it escapes
+// the chunk, the host maps the table back to the original *errcode.Error
+// (details included), so nothing is lost on the way out.
+func raise(L *lua.LState, e *errcode.Error) {
+	if r := runOf(L); r != nil {
+		if e.Line == 0 {
+			e.Line = currentLine(L)
+		}
+		if errcode.IsLimit(e.Code) {
+			r.stop(e)
+		}
+	}
+	L.Error(errorTable(L, e), 0)
+}
+
+// errorTable builds the Lua value of e and remembers which Go error it
+// stands for.
+func errorTable(L *lua.LState, e *errcode.Error) *lua.LTable {
+	t := L.CreateTable(0, 6)
+	t.RawSetString("code", lua.LString(e.Code))
+	t.RawSetString("message", lua.LString(e.Message))
+	if e.Hint != "" {
+		t.RawSetString("hint", lua.LString(e.Hint))
+	}
+	for _, k := range []string{"status", "request_id", "param", "function", "heygen_code", "retry_after"} {
+		if v, ok := e.Details[k]; ok {
+			t.RawSetString(k, goScalar(v))
+		}
+	}
+	L.SetMetatable(t, errorMeta(L))
+	if r := runOf(L); r != nil {
+		r.rememberError(t, e)
+	}
+	return t
+}
+
+func goScalar(v any) lua.LValue {
+	switch x := v.(type) {
+	case string:
+		return lua.LString(x)
+	case int:
+		return lua.LNumber(x)
+	case int64:
+		return lua.LNumber(x)
+	case float64:
+		return lua.LNumber(x)
+	case bool:
+		return lua.LBool(x)
+	}
+	return lua.LString(fmt.Sprint(v))
+}
+
+func errorMeta(L *lua.LState) *lua.LTable {
+	if mt, ok := L.GetField(L.Get(lua.RegistryIndex), errorMetaKey).(*lua.LTable); ok {
+		return mt
+	}
+	mt := L.NewTable()
+	describe := func(L *lua.LState, v lua.LValue) string {
+		t, ok := v.(*lua.LTable)
+		if !ok {
+			return v.String()
+		}
+		return fmt.Sprintf("%s: %s", lua.LVAsString(t.RawGetString("code")), lua.LVAsString(t.RawGetString("message")))
+	}
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString(describe(L, L.Get(1))))
+		return 1
+	}))
+	// "prefix " .. err works, as it does for string errors.
+	mt.RawSetString("__concat", L.NewFunction(func(L *lua.LState) int {
+		a, b := L.Get(1), L.Get(2)
+		L.Push(lua.LString(concatPart(L, a, describe) + concatPart(L, b, describe)))
+		return 1
+	}))
+	mt.RawSetString("__metatable", lua.LString("kosmo.error"))
+	L.SetField(L.Get(lua.RegistryIndex), errorMetaKey, mt)
+	return mt
+}
+
+func concatPart(L *lua.LState, v lua.LValue, describe func(*lua.LState, lua.LValue) string) string {
+	switch x := v.(type) {
+	case lua.LString:
+		return string(x)
+	case lua.LNumber:
+		return x.String()
+	case *lua.LTable:
+		return describe(L, x)
+	}
+	L.RaiseError("attempt to concatenate a %s value", v.Type().String())
+	return ""
+}
+
+// currentLine is the line of the innermost Lua function on the stack.
+func currentLine(L *lua.LState) int {
+	for level := 0; level < 8; level++ {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			return 0
+		}
+		if _, err := L.GetInfo("l", dbg, lua.LNil); err == nil && dbg.CurrentLine > 0 {
+			return dbg.CurrentLine
+		}
+	}
+	return 0
+}
+
+// argError raises invalid_argument for a built-in's bad argument, naming
+// the function and the parameter: "json.encode: argument #2 (options) must
+// be a table, got string".
+func argError(L *lua.LState, fn string, n int, name, want string) {
+	got := L.Get(n).Type().String()
+	if L.Get(n) == lua.LNil {
+		got = "nil"
+	}
+	raise(L, errcode.New(errcode.InvalidArgument, "%s: argument #%d (%s) must be %s, got %s", fn, n, name, want, got).
+		WithDetail("function", fn).WithDetail("param", name))
+}

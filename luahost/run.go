@@ -1,0 +1,150 @@
+package luahost
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/kosmo-dev/kosmo/luahost/errcode"
+)
+
+// run is the state of one chunk execution: its context, limits, output,
+// audit of integration calls, and per-account sessions. It is reachable
+// from the LState through the state's context.
+type run struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	limits Limits
+	cpu    *cpuMeter
+	out    *outputSink
+	start  time.Time
+
+	heapBase uint64
+	peak     atomic.Int64
+
+	mu       sync.Mutex
+	stopErr  *errcode.Error // the limit that ended the run, first one wins
+	raised   map[*lua.LTable]*errcode.Error
+	calls    []CallRecord
+	sessions map[string]any // "integration/account" -> Connect result
+
+	opts     *RunOptions
+	host     *Host
+	bypassed bool
+}
+
+type runKey struct{}
+
+// runOf returns the run executing on L, or nil when L is not running a
+// chunk (module tests may call built-ins directly).
+func runOf(L *lua.LState) *run {
+	ctx := L.Context()
+	if ctx == nil {
+		return nil
+	}
+	r, _ := ctx.Value(runKey{}).(*run)
+	return r
+}
+
+// stop ends the run with a limit error: the context is cancelled, so the
+// VM raises at its next instruction even if a pcall caught this error.
+func (r *run) stop(e *errcode.Error) {
+	r.mu.Lock()
+	if r.stopErr == nil {
+		r.stopErr = e
+	}
+	r.mu.Unlock()
+	r.cancel(e)
+}
+
+func (r *run) stopped() *errcode.Error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stopErr
+}
+
+func (r *run) rememberError(t *lua.LTable, e *errcode.Error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.raised == nil {
+		r.raised = map[*lua.LTable]*errcode.Error{}
+	}
+	r.raised[t] = e
+}
+
+func (r *run) errorFor(t *lua.LTable) (*errcode.Error, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.raised[t]
+	return e, ok
+}
+
+// reserve raises memory_limit when allocating n more bytes would take the
+// run past its memory budget. Built-ins call it before large allocations.
+func (r *run) reserve(L *lua.LState, n int64) {
+	if r == nil || n < 0 {
+		return
+	}
+	if n < 64<<10 && r.peak.Load() < r.limits.Memory/2 {
+		return // small allocations are the watchdog's job
+	}
+	if r.heapGrowth()+n > r.limits.Memory {
+		raise(L, memoryError(r.limits.Memory, n))
+	}
+}
+
+func memoryError(limit, n int64) *errcode.Error {
+	return errcode.New(errcode.MemoryLimit, "memory limit of %s exceeded (an allocation of %s was refused)", humanBytes(limit), humanBytes(n)).
+		WithHint("raise it with --memory-limit MB, or process the data in smaller pieces").
+		WithDetail("limit_bytes", limit)
+}
+
+func (r *run) notePeak(heap uint64) {
+	if heap < r.heapBase {
+		return
+	}
+	g := int64(heap-r.heapBase) - r.out.size()
+	for {
+		p := r.peak.Load()
+		if g <= p || r.peak.CompareAndSwap(p, g) {
+			return
+		}
+	}
+}
+
+// memoryExceeded is called by the watchdog.
+func (r *run) memoryExceeded(heap uint64) {
+	r.notePeak(heap)
+	r.stop(errcode.New(errcode.MemoryLimit, "memory limit of %s exceeded", humanBytes(r.limits.Memory)).
+		WithHint("raise it with --memory-limit MB, or build smaller tables and strings").
+		WithDetail("limit_bytes", r.limits.Memory))
+}
+
+// matchTimeout bounds one regex match: it may use what is left of the CPU
+// budget, and never runs past the run's deadline.
+func (r *run) matchTimeout() time.Duration {
+	if r == nil {
+		return 5 * time.Second
+	}
+	d := r.cpu.remaining()
+	if dl, ok := r.ctx.Deadline(); ok {
+		if left := time.Until(dl); left < d {
+			d = left
+		}
+	}
+	if d < time.Millisecond {
+		d = time.Millisecond
+	}
+	return d
+}
+
+// waiting runs fn with the CPU clock paused: time spent waiting on an
+// integration is not Lua execution.
+func (r *run) waiting(fn func()) {
+	r.cpu.pause()
+	defer r.cpu.resume()
+	fn()
+}
