@@ -34,6 +34,10 @@ const (
 	MemoryLimit      Code = "memory_limit"
 	OutputLimit      Code = "output_limit"
 	UsageError       Code = "usage_error"
+	// ConfigError is a broken configuration file or setting. It is not in
+	// the original list of DESIGN section 6; it exits 3 like the other
+	// auth/config errors.
+	ConfigError Code = "config_error"
 )
 
 // Exit codes of the kosmo binary.
@@ -62,6 +66,7 @@ var exitCodes = map[Code]int{
 	MemoryLimit:      ExitLimit,
 	OutputLimit:      ExitLimit,
 	UsageError:       ExitUsage,
+	ConfigError:      ExitAuthConfig,
 }
 
 // All returns every registered code, sorted.

@@ -7,7 +7,8 @@ import (
 
 // Suggest returns up to three candidates close to name: those within an
 // edit distance of about a third of name's length, plus candidates that
-// contain name or are contained in it. Closest first, then alphabetical.
+// contain name or are contained in it, and no more than one edit worse
+// than the best. Closest first, then alphabetical.
 func Suggest(name string, candidates []string) []string {
 	type scored struct {
 		s string
@@ -37,6 +38,14 @@ func Suggest(name string, candidates []string) []string {
 		}
 		return hits[i].s < hits[j].s
 	})
+	// Keep only the best and those at most one edit worse, so that one
+	// clear match is not diluted by merely similar names.
+	for i := range hits {
+		if hits[i].d > hits[0].d+1 {
+			hits = hits[:i]
+			break
+		}
+	}
 	if len(hits) > 3 {
 		hits = hits[:3]
 	}
