@@ -10,6 +10,10 @@ type Envelope struct {
 	MemoryUsage      int64        `json:"memory_usage"`
 	IntegrationCalls []CallRecord `json:"integration_calls"`
 	Meta             Meta         `json:"meta"`
+
+	// ResultText holds each returned value rendered as dump shows it, for
+	// human output. Filled when RunOptions.RenderResults is set.
+	ResultText []string `json:"-"`
 }
 
 // ErrorInfo is the envelope's error object.

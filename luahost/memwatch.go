@@ -26,11 +26,12 @@ import (
 const heapSample = "/memory/classes/heap/objects:bytes"
 
 type memWatch struct {
-	mu       sync.Mutex
-	runs     map[*run]struct{}
-	baseline uint64
-	stopTick chan struct{}
-	interval time.Duration
+	mu         sync.Mutex
+	runs       map[*run]struct{}
+	baseline   uint64
+	stopTick   chan struct{}
+	interval   time.Duration
+	lastForced time.Time // only touched by the watchdog goroutine
 }
 
 var watcher = &memWatch{runs: map[*run]struct{}{}, interval: time.Millisecond}
@@ -81,6 +82,10 @@ func (w *memWatch) loop(stop chan struct{}) {
 }
 
 // check compares the heap with the budget and stops runs that exceed it.
+// The heap sample counts garbage too, so being over the budget is only a
+// reason to look closer: the live heap measured by the latest collection
+// decides. A collection is forced only when the heap has reached twice the
+// budget without the runtime collecting on its own.
 func (w *memWatch) check() {
 	w.mu.Lock()
 	runs := make([]*run, 0, len(w.runs))
@@ -101,14 +106,28 @@ func (w *memWatch) check() {
 	if heap <= base+budget {
 		return
 	}
-	runtime.GC()
-	heap = heapBytes()
-	if heap <= base+budget {
+	live := liveBytes()
+	if live <= base+budget && heap > base+2*budget && time.Since(w.lastForced) > 20*time.Millisecond {
+		runtime.GC()
+		w.lastForced = time.Now()
+		live = liveBytes()
+	}
+	if live <= base+budget {
 		return
 	}
 	for _, r := range runs {
-		r.memoryExceeded(heap)
+		r.memoryExceeded(live)
 	}
+}
+
+// liveBytes reads the heap that survived the latest collection.
+func liveBytes() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }
 
 // growth is the heap growth attributed to r right now.

@@ -2,6 +2,7 @@ package luahost
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,12 +89,31 @@ func (r *run) reserve(L *lua.LState, n int64) {
 	if r == nil || n < 0 {
 		return
 	}
-	if n < 64<<10 && r.peak.Load() < r.limits.Memory/2 {
+	limit := r.limits.Memory
+	if n < 64<<10 && r.peak.Load() < limit/2 {
 		return // small allocations are the watchdog's job
 	}
-	if r.heapGrowth()+n > r.limits.Memory {
-		raise(L, memoryError(r.limits.Memory, n))
+	if n <= limit && r.heapGrowth()+n <= limit {
+		return
 	}
+	// The heap sample counts garbage: decide on the live heap, collecting
+	// first when garbage alone could take the process past twice the budget.
+	if n <= limit && r.liveGrowth()+n <= limit {
+		if r.heapGrowth()+n <= 2*limit {
+			return
+		}
+		runtime.GC()
+		if r.liveGrowth()+n <= limit {
+			return
+		}
+	}
+	raise(L, memoryError(limit, n))
+}
+
+// liveGrowth is the live heap (as of the latest collection) above the
+// run's starting point.
+func (r *run) liveGrowth() int64 {
+	return int64(liveBytes()) - int64(r.heapBase) - r.out.size()
 }
 
 func memoryError(limit, n int64) *errcode.Error {

@@ -1,0 +1,77 @@
+package luahost
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+
+	"github.com/kosmo-dev/kosmo/luahost/errcode"
+)
+
+// Compile parses and compiles a chunk once. The result can run in any
+// state, any number of times. Syntax errors come back as lua_syntax_error
+// with the line, e.g. "workflow.lua:3: unexpected symbol near 'end'".
+func Compile(name, code string) (*lua.FunctionProto, error) {
+	code = strings.TrimPrefix(code, "\ufeff")
+	if strings.HasPrefix(code, "#!") {
+		// Keep line numbers: blank out the shebang line rather than drop it.
+		if i := strings.IndexByte(code, '\n'); i >= 0 {
+			code = code[i:]
+		} else {
+			code = ""
+		}
+	}
+	chunk, err := parse.Parse(strings.NewReader(code), name)
+	if err != nil {
+		return nil, syntaxError(name, err)
+	}
+	guardConcat(chunk)
+	proto, err := lua.Compile(chunk, name)
+	if err != nil {
+		return nil, syntaxError(name, err)
+	}
+	return proto, nil
+}
+
+func syntaxError(name string, err error) *errcode.Error {
+	var pe *parse.Error
+	if errors.As(err, &pe) {
+		line := pe.Pos.Line
+		var msg string
+		if line == parse.EOF {
+			msg = name + ": " + pe.Message + " at end of input"
+			line = 0
+		} else {
+			msg = name + ":" + strconv.Itoa(line) + ": " + pe.Message
+			if pe.Token != "" {
+				msg += " near '" + pe.Token + "'"
+			}
+		}
+		e := errcode.New(errcode.LuaSyntaxError, "%s", msg)
+		e.Line = line
+		e.Err = err
+		if pe.Pos.Column > 0 {
+			e.WithDetail("column", pe.Pos.Column)
+		}
+		return e.WithHint("fix the script's syntax; the line number points at where the parser gave up")
+	}
+	return errcode.Wrap(errcode.LuaSyntaxError, err, name+": "+strings.TrimSpace(err.Error()))
+}
+
+// IsIncomplete reports whether err is a syntax error caused by the chunk
+// ending too early (an open block, table, call or long string), so that an
+// interactive prompt can ask for more lines instead of failing.
+func IsIncomplete(err error) bool {
+	var pe *parse.Error
+	if !errors.As(err, &pe) {
+		return false
+	}
+	if pe.Pos.Line == parse.EOF {
+		return true
+	}
+	msg := strings.ToLower(pe.Message)
+	return strings.Contains(msg, "unterminated") || strings.Contains(msg, "unfinished")
+}

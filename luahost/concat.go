@@ -1,0 +1,189 @@
+package luahost
+
+import (
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/ast"
+)
+
+// concatGlobal is the built-in that every `..` chain compiles to.
+//
+// gopher-lua concatenates strings inside the VM with no allocation hook,
+// so `s = s .. s` in a loop can allocate gigabytes between two watchdog
+// samples. Compile rewrites each concatenation chain into a call of this
+// built-in, which reserves the result's size against the memory budget
+// before building it. The rewrite keeps Lua's semantics: numbers convert,
+// __concat metamethods run right to left, and errors name the bad operand.
+const concatGlobal = "__kosmo_concat"
+
+// guardConcat rewrites the chunk in place.
+func guardConcat(stmts []ast.Stmt) {
+	for _, s := range stmts {
+		guardStmt(s)
+	}
+}
+
+func guardStmt(s ast.Stmt) {
+	switch st := s.(type) {
+	case *ast.AssignStmt:
+		guardExprs(st.Lhs)
+		guardExprs(st.Rhs)
+	case *ast.LocalAssignStmt:
+		guardExprs(st.Exprs)
+	case *ast.FuncCallStmt:
+		st.Expr = guardExpr(st.Expr)
+	case *ast.DoBlockStmt:
+		guardConcat(st.Stmts)
+	case *ast.WhileStmt:
+		st.Condition = guardExpr(st.Condition)
+		guardConcat(st.Stmts)
+	case *ast.RepeatStmt:
+		st.Condition = guardExpr(st.Condition)
+		guardConcat(st.Stmts)
+	case *ast.IfStmt:
+		st.Condition = guardExpr(st.Condition)
+		guardConcat(st.Then)
+		guardConcat(st.Else)
+	case *ast.NumberForStmt:
+		st.Init = guardExpr(st.Init)
+		st.Limit = guardExpr(st.Limit)
+		st.Step = guardExpr(st.Step)
+		guardConcat(st.Stmts)
+	case *ast.GenericForStmt:
+		guardExprs(st.Exprs)
+		guardConcat(st.Stmts)
+	case *ast.FuncDefStmt:
+		if st.Name != nil {
+			st.Name.Func = guardExpr(st.Name.Func)
+			st.Name.Receiver = guardExpr(st.Name.Receiver)
+		}
+		guardConcat(st.Func.Stmts)
+	case *ast.ReturnStmt:
+		guardExprs(st.Exprs)
+	}
+}
+
+func guardExprs(es []ast.Expr) {
+	for i := range es {
+		es[i] = guardExpr(es[i])
+	}
+}
+
+func guardExpr(e ast.Expr) ast.Expr {
+	switch ex := e.(type) {
+	case nil:
+		return nil
+	case *ast.StringConcatOpExpr:
+		// a .. b .. c parses as a .. (b .. c): flatten along the right
+		var operands []ast.Expr
+		var cur ast.Expr = ex
+		for {
+			c, ok := cur.(*ast.StringConcatOpExpr)
+			if !ok {
+				operands = append(operands, guardExpr(cur))
+				break
+			}
+			operands = append(operands, guardExpr(c.Lhs))
+			cur = c.Rhs
+		}
+		fn := &ast.IdentExpr{Value: concatGlobal}
+		fn.SetLine(ex.Line())
+		fn.SetLastLine(ex.LastLine())
+		call := &ast.FuncCallExpr{Func: fn, Args: operands, AdjustRet: true}
+		call.SetLine(ex.Line())
+		call.SetLastLine(ex.LastLine())
+		return call
+	case *ast.AttrGetExpr:
+		ex.Object = guardExpr(ex.Object)
+		ex.Key = guardExpr(ex.Key)
+	case *ast.TableExpr:
+		for _, f := range ex.Fields {
+			f.Key = guardExpr(f.Key)
+			f.Value = guardExpr(f.Value)
+		}
+	case *ast.FuncCallExpr:
+		ex.Func = guardExpr(ex.Func)
+		ex.Receiver = guardExpr(ex.Receiver)
+		guardExprs(ex.Args)
+	case *ast.LogicalOpExpr:
+		ex.Lhs = guardExpr(ex.Lhs)
+		ex.Rhs = guardExpr(ex.Rhs)
+	case *ast.RelationalOpExpr:
+		ex.Lhs = guardExpr(ex.Lhs)
+		ex.Rhs = guardExpr(ex.Rhs)
+	case *ast.ArithmeticOpExpr:
+		ex.Lhs = guardExpr(ex.Lhs)
+		ex.Rhs = guardExpr(ex.Rhs)
+	case *ast.UnaryMinusOpExpr:
+		ex.Expr = guardExpr(ex.Expr)
+	case *ast.UnaryNotOpExpr:
+		ex.Expr = guardExpr(ex.Expr)
+	case *ast.UnaryLenOpExpr:
+		ex.Expr = guardExpr(ex.Expr)
+	case *ast.FunctionExpr:
+		guardConcat(ex.Stmts)
+	}
+	return e
+}
+
+func concatable(v lua.LValue) bool {
+	switch v.(type) {
+	case lua.LString, lua.LNumber:
+		return true
+	}
+	return false
+}
+
+// builtinConcat concatenates its arguments like Lua's `..` operator,
+// right to left, reserving memory for every string it builds.
+func builtinConcat(L *lua.LState) int {
+	n := L.GetTop()
+	if n == 0 {
+		L.Push(lua.LString(""))
+		return 1
+	}
+	r := runOf(L)
+	rhs := L.Get(n)
+	for i := n - 1; i >= 1; {
+		lhs := L.Get(i)
+		if concatable(lhs) && concatable(rhs) {
+			j := i
+			total := int64(len(lua.LVAsString(rhs)))
+			for j >= 1 && concatable(L.Get(j)) {
+				total += int64(len(lua.LVAsString(L.Get(j))))
+				j--
+			}
+			r.reserve(L, total)
+			var b strings.Builder
+			b.Grow(int(total))
+			for k := j + 1; k <= i; k++ {
+				b.WriteString(lua.LVAsString(L.Get(k)))
+			}
+			b.WriteString(lua.LVAsString(rhs))
+			rhs = lua.LString(b.String())
+			i = j
+			continue
+		}
+		mm := L.GetMetaField(lhs, "__concat")
+		if _, ok := mm.(*lua.LFunction); !ok {
+			mm = L.GetMetaField(rhs, "__concat")
+		}
+		if _, ok := mm.(*lua.LFunction); !ok {
+			bad := lhs
+			if concatable(lhs) {
+				bad = rhs
+			}
+			L.RaiseError("attempt to concatenate a %s value", bad.Type().String())
+		}
+		L.Push(mm)
+		L.Push(lhs)
+		L.Push(rhs)
+		L.Call(2, 1)
+		rhs = L.Get(-1)
+		L.Pop(1)
+		i--
+	}
+	L.Push(rhs)
+	return 1
+}

@@ -1,0 +1,208 @@
+package luaconv
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Dump renders v as readable, deterministic Lua-like text: nested tables
+// are expanded with two-space indentation, object keys are sorted, list
+// items come in order, strings are quoted, and json.null prints as
+// json.null. A table met again inside itself prints as <cycle>.
+func Dump(L *lua.LState, v lua.LValue) string {
+	d := dumper{visiting: map[*lua.LTable]bool{}}
+	d.value(v, 0)
+	return d.b.String()
+}
+
+type dumper struct {
+	b        strings.Builder
+	visiting map[*lua.LTable]bool
+}
+
+func (d *dumper) indent(depth int) {
+	for i := 0; i < depth; i++ {
+		d.b.WriteString("  ")
+	}
+}
+
+func (d *dumper) value(v lua.LValue, depth int) {
+	switch x := v.(type) {
+	case *lua.LNilType:
+		d.b.WriteString("nil")
+	case lua.LBool:
+		d.b.WriteString(x.String())
+	case lua.LNumber:
+		d.b.WriteString(luaNumber(float64(x)))
+	case lua.LString:
+		d.b.WriteString(Quote(string(x)))
+	case *lua.LTable:
+		d.table(x, depth)
+	case *lua.LUserData:
+		if x.Value == theNull {
+			d.b.WriteString("json.null")
+			return
+		}
+		d.b.WriteString("<userdata>")
+	default:
+		d.b.WriteString("<" + v.Type().String() + ">")
+	}
+}
+
+func luaNumber(f float64) string {
+	switch {
+	case f != f:
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	return formatNumber(f)
+}
+
+func (d *dumper) table(t *lua.LTable, depth int) {
+	if d.visiting[t] {
+		d.b.WriteString("<cycle>")
+		return
+	}
+	if depth >= maxDepth {
+		d.b.WriteString("{...}")
+		return
+	}
+	s, err := inspect(t)
+	if err != nil {
+		d.generic(t, depth)
+		return
+	}
+	if (s.array && s.n == 0) || (!s.array && len(s.keys) == 0) {
+		d.b.WriteString("{}")
+		return
+	}
+	d.visiting[t] = true
+	defer delete(d.visiting, t)
+	d.b.WriteString("{\n")
+	if s.array {
+		for i := 1; i <= s.n; i++ {
+			d.indent(depth + 1)
+			d.value(t.RawGetInt(i), depth+1)
+			if i < s.n {
+				d.b.WriteByte(',')
+			}
+			d.b.WriteByte('\n')
+		}
+	} else {
+		for i, k := range s.keys {
+			d.indent(depth + 1)
+			d.b.WriteString(dumpKey(k))
+			d.b.WriteString(" = ")
+			d.value(t.RawGet(k.key), depth+1)
+			if i < len(s.keys)-1 {
+				d.b.WriteByte(',')
+			}
+			d.b.WriteByte('\n')
+		}
+	}
+	d.indent(depth)
+	d.b.WriteByte('}')
+}
+
+// generic prints tables with keys JSON cannot express (booleans, tables).
+func (d *dumper) generic(t *lua.LTable, depth int) {
+	d.visiting[t] = true
+	defer delete(d.visiting, t)
+	type kv struct {
+		sort string
+		k, v lua.LValue
+	}
+	var items []kv
+	t.ForEach(func(k, v lua.LValue) {
+		items = append(items, kv{sort: k.Type().String() + ":" + k.String(), k: k, v: v})
+	})
+	sortKVs(items, func(a, b kv) bool { return a.sort < b.sort })
+	d.b.WriteString("{\n")
+	for i, it := range items {
+		d.indent(depth + 1)
+		d.b.WriteByte('[')
+		d.value(it.k, depth+1)
+		d.b.WriteString("] = ")
+		d.value(it.v, depth+1)
+		if i < len(items)-1 {
+			d.b.WriteByte(',')
+		}
+		d.b.WriteByte('\n')
+	}
+	d.indent(depth)
+	d.b.WriteByte('}')
+}
+
+func sortKVs[T any](items []T, less func(a, b T) bool) {
+	for i := 1; i < len(items); i++ {
+		for j := i; j > 0 && less(items[j], items[j-1]); j-- {
+			items[j], items[j-1] = items[j-1], items[j]
+		}
+	}
+}
+
+func dumpKey(k objKey) string {
+	if _, isNum := k.key.(lua.LNumber); isNum {
+		return "[" + k.name + "]"
+	}
+	if isIdentifier(k.name) {
+		return k.name
+	}
+	return "[" + Quote(k.name) + "]"
+}
+
+var luaKeywords = map[string]bool{
+	"and": true, "break": true, "do": true, "else": true, "elseif": true, "end": true,
+	"false": true, "for": true, "function": true, "goto": true, "if": true, "in": true,
+	"local": true, "nil": true, "not": true, "or": true, "repeat": true, "return": true,
+	"then": true, "true": true, "until": true, "while": true,
+}
+
+func isIdentifier(s string) bool {
+	if s == "" || luaKeywords[s] {
+		return false
+	}
+	for i, c := range s {
+		if c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9') {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// Quote returns s as a double-quoted Lua string literal.
+func Quote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if c < 0x20 || c == 0x7f {
+				b.WriteString(`\` + strconv.Itoa(int(c)))
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

@@ -1,0 +1,66 @@
+package luahost
+
+import (
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/kosmo-dev/kosmo/luahost/luaconv"
+)
+
+// installModules sets kosmo's globals on a new state's pristine table. This
+// is the one place that lists what a script can reach besides the safe
+// standard library.
+func (h *Host) installModules(L *lua.LState, g *lua.LTable) {
+	g.RawSetString("print", L.NewFunction(builtinPrint))
+	g.RawSetString(concatGlobal, L.NewFunction(builtinConcat))
+	g.RawSetString("dump", L.NewFunction(builtinDump))
+	g.RawSetString("json", openJSON(L))
+	g.RawSetString("regex", openRegex(L))
+	g.RawSetString("docs", h.openDocs(L))
+	g.RawSetString("lua_read_doc", L.NewFunction(h.luaReadDoc))
+	app := L.NewTable()
+	if h.opts.Scope == ScopeIntegrations {
+		app.RawSetString("integrations", h.openIntegrations(L))
+	}
+	app.RawSetString("mcp", h.openAppMCP(L))
+	g.RawSetString("app", app)
+	g.RawSetString("mcp", h.openMCP(L))
+}
+
+// builtinPrint writes its arguments, converted with tostring and separated
+// by tabs, plus a newline, to the run's output.
+func builtinPrint(L *lua.LState) int {
+	n := L.GetTop()
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteByte('\t')
+		}
+		b.WriteString(L.ToStringMeta(L.Get(i)).String())
+	}
+	b.WriteByte('\n')
+	emit(L, b.String())
+	return 0
+}
+
+// builtinDump writes a deterministic rendering of each argument (nested
+// tables expanded, keys sorted) and returns its arguments unchanged.
+func builtinDump(L *lua.LState) int {
+	n := L.GetTop()
+	if n == 0 {
+		emit(L, "nil\n")
+		return 0
+	}
+	for i := 1; i <= n; i++ {
+		emit(L, luaconv.Dump(L, L.Get(i))+"\n")
+	}
+	return n
+}
+
+// emit appends text to the run's output (or discards it outside a run).
+func emit(L *lua.LState, s string) {
+	if r := runOf(L); r != nil {
+		r.out.write(L, s)
+	}
+}

@@ -1,0 +1,232 @@
+package luahost
+
+import (
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/kosmo-dev/kosmo/luahost/errcode"
+)
+
+// The sandbox is built up from nothing (SkipOpenLibs): only the libraries
+// below are opened, in this order, and then the unsafe members are removed
+// or replaced. There is no io, debug, package or channel library, no file
+// system, process or network access, and no way to load code at run time.
+var safeLibs = []struct {
+	name string
+	open lua.LGFunction
+}{
+	{lua.BaseLibName, lua.OpenBase},
+	{lua.TabLibName, lua.OpenTable},
+	{lua.StringLibName, lua.OpenString},
+	{lua.MathLibName, lua.OpenMath},
+	{lua.CoroutineLibName, lua.OpenCoroutine},
+	{lua.OsLibName, lua.OpenOs},
+}
+
+// removedGlobals load code, reach the file system, or break the sandbox.
+var removedGlobals = []string{
+	"dofile", "loadfile", "load", "loadstring", "require", "module",
+	"getfenv", "setfenv", "newproxy", "_printregs",
+}
+
+// keptOS is the part of os that only reads the clock.
+var keptOS = []string{"time", "clock", "date", "difftime"}
+
+const pristineKey = "kosmo.pristine"
+
+// Limits of the VM itself. The call stack bounds recursion depth; the
+// registry (value stack) bounds how many values can be in flight, e.g.
+// unpack of a huge range.
+const (
+	callStackSize   = 1000
+	registrySize    = 8 * 1024
+	registryMaxSize = 256 * 1024
+)
+
+// newState builds a state with the safe libraries and kosmo's modules and
+// records its pristine globals, from which every run gets a fresh copy.
+func (h *Host) newState() *lua.LState {
+	L := lua.NewState(lua.Options{
+		SkipOpenLibs:        true,
+		CallStackSize:       callStackSize,
+		RegistrySize:        registrySize,
+		RegistryMaxSize:     registryMaxSize,
+		RegistryGrowStep:    4 * 1024,
+		MinimizeStackMemory: true,
+	})
+	for _, lib := range safeLibs {
+		L.Push(L.NewFunction(lib.open))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+	}
+	g := L.G.Global
+	for _, name := range removedGlobals {
+		g.RawSetString(name, lua.LNil)
+	}
+	g.RawSetString("getmetatable", L.NewFunction(safeGetMetatable))
+	g.RawSetString("setmetatable", L.NewFunction(safeSetMetatable))
+	g.RawSetString("collectgarbage", L.NewFunction(safeCollectGarbage))
+
+	if str, ok := g.RawGetString(lua.StringLibName).(*lua.LTable); ok {
+		str.RawSetString("dump", lua.LNil)
+		str.RawSetString("rep", L.NewFunction(safeStringRep))
+	}
+	if tbl, ok := g.RawGetString(lua.TabLibName).(*lua.LTable); ok {
+		tbl.RawSetString("concat", L.NewFunction(safeTableConcat))
+	}
+	if osTable, ok := g.RawGetString(lua.OsLibName).(*lua.LTable); ok {
+		kept := L.CreateTable(0, len(keptOS))
+		for _, name := range keptOS {
+			kept.RawSetString(name, osTable.RawGetString(name))
+		}
+		g.RawSetString(lua.OsLibName, kept)
+	}
+	// The string library doubles as the metatable of strings. Scripts get a
+	// copy of the library table each run, while methods ("x"):upper() keep
+	// resolving through this original, which no script can reach.
+
+	h.installModules(L, g)
+	L.G.Registry.RawSetString(pristineKey, g)
+	return L
+}
+
+// freshGlobals gives a run its own globals: a copy of the pristine table in
+// which library tables are copied too, so that a script that replaces
+// string.format or app.integrations.heygen.list_videos changes only its own
+// run, never the next run on this pooled state.
+func freshGlobals(L *lua.LState) *lua.LTable {
+	pristine := L.G.Registry.RawGetString(pristineKey).(*lua.LTable)
+	g := cloneTable(L, pristine, 4)
+	g.RawSetString("_G", g)
+	L.G.Global = g
+	L.Env = g
+	return g
+}
+
+// cloneTable copies t, and tables inside it down to depth levels.
+// Metatables are shared: the ones kosmo sets are protected.
+func cloneTable(L *lua.LState, t *lua.LTable, depth int) *lua.LTable {
+	out := L.CreateTable(t.Len(), 0)
+	t.ForEach(func(k, v lua.LValue) {
+		if sub, ok := v.(*lua.LTable); ok && depth > 0 && k != lua.LString("_G") {
+			v = cloneTable(L, sub, depth-1)
+		}
+		out.RawSet(k, v)
+	})
+	out.Metatable = t.Metatable
+	return out
+}
+
+// safeGetMetatable is getmetatable limited to tables and userdata, honouring
+// __metatable: the metatable shared by all strings stays out of reach.
+func safeGetMetatable(L *lua.LState) int {
+	v := L.CheckAny(1)
+	switch v.(type) {
+	case *lua.LTable, *lua.LUserData:
+	default:
+		L.Push(lua.LNil)
+		return 1
+	}
+	mt := L.GetMetatable(v)
+	if t, ok := mt.(*lua.LTable); ok {
+		if guard := t.RawGetString("__metatable"); guard != lua.LNil {
+			L.Push(guard)
+			return 1
+		}
+	}
+	L.Push(mt)
+	return 1
+}
+
+// safeSetMetatable only accepts tables, as Lua 5.1 does; gopher-lua's
+// version would let a script replace the metatable of every string.
+func safeSetMetatable(L *lua.LState) int {
+	t := L.CheckTable(1)
+	mt := L.Get(2)
+	if mt != lua.LNil {
+		if _, ok := mt.(*lua.LTable); !ok {
+			L.ArgError(2, "nil or table expected")
+		}
+	}
+	if cur, ok := t.Metatable.(*lua.LTable); ok && cur.RawGetString("__metatable") != lua.LNil {
+		L.RaiseError("cannot change a protected metatable")
+	}
+	t.Metatable = mt
+	L.SetTop(1)
+	return 1
+}
+
+// safeCollectGarbage accepts only the no-argument form, which is a no-op:
+// the Go collector runs on its own, and scripts must not be able to stall
+// other runs in the process by forcing collections.
+func safeCollectGarbage(L *lua.LState) int {
+	if L.GetTop() > 0 {
+		raise(L, errcode.New(errcode.InvalidArgument, "collectgarbage: arguments are not available in the sandbox").
+			WithHint("memory is managed by the host; see docs.read(\"lua\") for the memory limit"))
+	}
+	L.Push(lua.LNumber(0))
+	return 1
+}
+
+// safeStringRep reserves the result's size first, so string.rep("x", 2^31)
+// fails with memory_limit instead of allocating 2 GB.
+func safeStringRep(L *lua.LState) int {
+	s := L.CheckString(1)
+	n := L.CheckInt64(2)
+	sep := L.OptString(3, "")
+	if n <= 0 {
+		L.Push(lua.LString(""))
+		return 1
+	}
+	size := float64(len(s))*float64(n) + float64(len(sep))*float64(n-1)
+	if size > 1<<40 {
+		size = 1 << 40
+	}
+	runOf(L).reserve(L, int64(size))
+	if r := runOf(L); r == nil && size > 1<<30 {
+		L.RaiseError("string.rep: result too large")
+	}
+	buf := make([]byte, 0, int(size))
+	for i := int64(0); i < n; i++ {
+		if i > 0 {
+			buf = append(buf, sep...)
+		}
+		buf = append(buf, s...)
+	}
+	L.Push(lua.LString(buf))
+	return 1
+}
+
+// safeTableConcat is table.concat with its result size reserved first.
+func safeTableConcat(L *lua.LState) int {
+	t := L.CheckTable(1)
+	sep := L.OptString(2, "")
+	i := L.OptInt(3, 1)
+	j := L.OptInt(4, t.Len())
+	if i > j {
+		L.Push(lua.LString(""))
+		return 1
+	}
+	size := int64(0)
+	for k := i; k <= j; k++ {
+		v := t.RawGetInt(k)
+		switch s := v.(type) {
+		case lua.LString:
+			size += int64(len(s))
+		case lua.LNumber:
+			size += int64(len(s.String()))
+		default:
+			L.RaiseError("invalid value (at index %d) in table for 'concat'", k)
+		}
+		size += int64(len(sep))
+	}
+	runOf(L).reserve(L, size)
+	buf := make([]byte, 0, size)
+	for k := i; k <= j; k++ {
+		if k > i {
+			buf = append(buf, sep...)
+		}
+		buf = append(buf, lua.LVAsString(t.RawGetInt(k))...)
+	}
+	L.Push(lua.LString(buf))
+	return 1
+}
