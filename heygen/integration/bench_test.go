@@ -1,0 +1,80 @@
+package integration_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/kosmo-dev/kosmo/heygen"
+	"github.com/kosmo-dev/kosmo/heygen/heygentest"
+	"github.com/kosmo-dev/kosmo/heygen/integration"
+	"github.com/kosmo-dev/kosmo/luahost"
+	"github.com/kosmo-dev/kosmo/luahost/registry"
+)
+
+// thousandVideos serves an account holding exactly 1,000 videos.
+func thousandVideos(b *testing.B) (*heygen.Client, string) {
+	b.Helper()
+	srv := httptest.NewServer(heygentest.New(heygentest.Options{}))
+	b.Cleanup(srv.Close)
+	c, err := heygen.NewClient(testKey, heygen.WithBaseURL(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	n := 0
+	for _, err := range c.Videos.All(ctx, heygen.VideoListParams{Limit: 100}) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	for ; n < 1000; n++ {
+		if _, err := c.Videos.CreateRaw(ctx, map[string]any{"type": "avatar", "avatar_id": "avatar-abc123", "voice_id": "voice-xyz789", "script": "x"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return c, srv.URL
+}
+
+func BenchmarkList1000VideosGoClient(b *testing.B) {
+	c, _ := thousandVideos(b)
+	ctx := context.Background()
+	for b.Loop() {
+		n := 0
+		for _, err := range c.Videos.All(ctx, heygen.VideoListParams{Limit: 100}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 1000 {
+			b.Fatalf("listed %d videos", n)
+		}
+	}
+}
+
+func BenchmarkList1000VideosLua(b *testing.B) {
+	_, url := thousandVideos(b)
+	h, err := luahost.New(luahost.Options{Integrations: []luahost.Binding{{
+		Integration: integration.New(),
+		Accounts:    []registry.Account{{Name: "default", Secret: testKey, BaseURL: url}},
+	}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	code := `local n = 0
+for off = 0, 900, 100 do
+  local page = app.integrations.heygen.list_videos({limit = 100, offset = off}).data.videos
+  for _, v in ipairs(page) do if v.video_id then n = n + 1 end end
+end
+return n`
+	ctx := context.Background()
+	for b.Loop() {
+		env := h.Run(ctx, code, luahost.RunOptions{})
+		if !env.Success || env.Result[0] != int64(1000) {
+			b.Fatalf("%+v %v", env.Error, env.Result)
+		}
+	}
+}
