@@ -26,24 +26,24 @@ func Compile(name, code string) (*lua.FunctionProto, error) {
 	}
 	chunk, err := parse.Parse(strings.NewReader(code), name)
 	if err != nil {
-		return nil, syntaxError(name, err)
+		return nil, syntaxError(name, err, lastLineOf(code))
 	}
 	guardConcat(chunk)
 	proto, err := lua.Compile(chunk, name)
 	if err != nil {
-		return nil, syntaxError(name, err)
+		return nil, syntaxError(name, err, lastLineOf(code))
 	}
 	return proto, nil
 }
 
-func syntaxError(name string, err error) *errcode.Error {
+func syntaxError(name string, err error, lastLine int) *errcode.Error {
 	var pe *parse.Error
 	if errors.As(err, &pe) {
 		line := pe.Pos.Line
 		var msg string
 		if line == parse.EOF {
-			msg = name + ": " + pe.Message + " at end of input"
-			line = 0
+			msg = name + ":" + strconv.Itoa(lastLine) + ": " + pe.Message + " at end of input (a block, table, call or string is not closed)"
+			line = lastLine
 		} else {
 			msg = name + ":" + strconv.Itoa(line) + ": " + pe.Message
 			if pe.Token != "" {
@@ -74,4 +74,9 @@ func IsIncomplete(err error) bool {
 	}
 	msg := strings.ToLower(pe.Message)
 	return strings.Contains(msg, "unterminated") || strings.Contains(msg, "unfinished")
+}
+
+// lastLineOf is the number of the last non-empty line of code.
+func lastLineOf(code string) int {
+	return strings.Count(strings.TrimRight(code, "\n\r\t "), "\n") + 1
 }

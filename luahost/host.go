@@ -143,7 +143,9 @@ func checkAccounts(b *Binding) error {
 	if b.Default == "" {
 		b.Default = "default"
 	}
-	if len(b.Accounts) > 0 && !seen[b.Default] {
+	// the implicit "default" may be missing (only named accounts set up):
+	// calls through it then fail with auth_missing naming the variable
+	if b.Default != "default" && !seen[b.Default] {
 		return fmt.Errorf("default account %q for %s is not configured (accounts: %s)", b.Default, b.Integration.Name, strings.Join(accountNames(b), ", "))
 	}
 	return nil
