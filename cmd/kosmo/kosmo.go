@@ -1,0 +1,121 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/kosmo-dev/kosmo/luahost"
+	"github.com/kosmo-dev/kosmo/luahost/errcode"
+)
+
+// reported means the command already wrote its result (an envelope or a
+// message); Main only has to exit with the code.
+type reported struct{ code int }
+
+func (r reported) Error() string { return fmt.Sprintf("exit %d", r.code) }
+
+// Main runs kosmo and returns the process exit code. It never calls
+// os.Exit, so tests can run it in-process.
+func Main(st *State) int {
+	app := newApp(st)
+	args := normalizeArgs(app, st.Args)
+	err := app.RunContext(st.Context, args)
+	if err == nil {
+		return errcode.ExitOK
+	}
+	var r reported
+	if errors.As(err, &r) {
+		return r.code
+	}
+	e, ok := errcode.As(err)
+	if !ok {
+		// urfave/cli's own complaints (unknown command, bad flag value).
+		e = errcode.Wrap(errcode.UsageError, err, "").WithHint("run 'kosmo --help' for usage")
+	}
+	if wantsJSON(args) {
+		env := &luahost.Envelope{Result: []any{}, IntegrationCalls: []luahost.CallRecord{}, Meta: luahost.Meta{Version: versionString()}}
+		env.Error = &luahost.ErrorInfo{Code: string(e.Code), Message: e.Message, Hint: e.Hint, Details: e.Details}
+		writeJSON(st.Stdout, env)
+	} else {
+		printError(st, e)
+	}
+	return e.ExitCode()
+}
+
+func newApp(st *State) *cli.App {
+	onUsage := func(_ *cli.Context, err error, _ bool) error {
+		return errcode.Wrap(errcode.UsageError, err, "").WithHint("run with --help for usage")
+	}
+	app := &cli.App{
+		Name:                 "kosmo",
+		Usage:                "run Lua scripts against kosmo's integrations (HeyGen) in a sandboxed VM",
+		Version:              versionString(),
+		Writer:               st.Stdout,
+		ErrWriter:            st.Stderr,
+		OnUsageError:         onUsage,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		EnableBashCompletion: false,
+		HideVersion:          true,
+		CommandNotFound: func(c *cli.Context, name string) {
+			// Reported through the returned error below.
+		},
+		Commands: []*cli.Command{
+			luaCommand(st, "integrations:lua", luahost.ScopeIntegrations,
+				"run a Lua script with app.integrations.*, app.mcp.*, docs, json, regex"),
+			luaCommand(st, "mcp:lua", luahost.ScopeMCP,
+				"run a Lua script with only MCP servers (mcp.*, app.mcp.*), docs, json, regex"),
+			docsCommand(st),
+			listCommand(st),
+			sandboxCommand(st),
+			versionCommand(st),
+		},
+	}
+	for _, c := range app.Commands {
+		c.OnUsageError = onUsage
+	}
+	app.Action = func(c *cli.Context) error {
+		if c.Args().Len() > 0 {
+			return unknownCommand(app, c.Args().First())
+		}
+		return cli.ShowAppHelp(c)
+	}
+	return app
+}
+
+func unknownCommand(app *cli.App, name string) error {
+	var names []string
+	for _, c := range app.Commands {
+		names = append(names, c.Name)
+	}
+	e := errcode.New(errcode.UsageError, "unknown command %q", name)
+	if s := suggest(name, names); len(s) > 0 {
+		e.Message += ". Did you mean: " + strings.Join(s, ", ")
+	}
+	return e.WithHint("commands: %s", strings.Join(names, ", "))
+}
+
+// wantsJSON reports whether --json was given, so that even errors found
+// before a command runs are reported as one JSON document on stdout.
+func wantsJSON(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		switch a {
+		case "--json", "-json", "--json=true", "-json=true":
+			return true
+		}
+	}
+	return false
+}
+
+// printError writes a human-readable error to stderr.
+func printError(st *State, e *errcode.Error) {
+	fmt.Fprintf(st.Stderr, "kosmo: %s (%s)\n", e.Message, e.Code)
+	if e.Hint != "" {
+		fmt.Fprintf(st.Stderr, "hint: %s\n", e.Hint)
+	}
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/kosmo-dev/kosmo/luahost"
+	"github.com/kosmo-dev/kosmo/luahost/errcode"
+)
+
+// report prints a run's envelope (--json) or its human rendering, and
+// returns the exit code as a reported error.
+func report(st *State, o luaOptions, env *luahost.Envelope) error {
+	if o.json {
+		writeJSON(st.Stdout, env)
+	} else {
+		// Output was streamed live; returned values follow, as dump shows them.
+		for _, text := range env.ResultText {
+			fmt.Fprintln(st.Stdout, text)
+		}
+		if env.Error != nil {
+			printRunError(st.Stderr, env.Error)
+		}
+	}
+	return reported{code: exitCodeOf(env)}
+}
+
+func exitCodeOf(env *luahost.Envelope) int {
+	if env.Error == nil {
+		return errcode.ExitOK
+	}
+	e := &errcode.Error{Code: errcode.Code(env.Error.Code), Details: env.Error.Details}
+	return e.ExitCode()
+}
+
+func printRunError(w io.Writer, e *luahost.ErrorInfo) {
+	fmt.Fprintf(w, "error: %s: %s\n", e.Code, e.Message)
+	if e.Hint != "" {
+		fmt.Fprintf(w, "hint: %s\n", e.Hint)
+	}
+	if e.Traceback != "" && e.Code == string(errcode.LuaRuntimeError) {
+		fmt.Fprintln(w, e.Traceback)
+	}
+}
+
+// writeJSON writes v as one JSON document and a newline. HTML characters
+// stay as they are: the output is for programs, not browsers.
+func writeJSON(w io.Writer, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		buf.Reset()
+		fmt.Fprintf(&buf, `{"success":false,"output":"","error":{"code":"lua_runtime_error","message":%q},"result":[],"execution_time_ms":0,"memory_usage":0,"integration_calls":[],"meta":{"permission_bypassed":false,"sandbox":false,"version":%q}}`+"\n",
+			"kosmo could not encode the envelope: "+err.Error(), versionString())
+	}
+	_, _ = w.Write(buf.Bytes())
+}
