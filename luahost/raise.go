@@ -6,6 +6,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/luaconv"
 )
 
 // errorMetaKey names the registry slot of the metatable shared by error
@@ -41,7 +42,7 @@ func errorTable(L *lua.LState, e *errcode.Error) *lua.LTable {
 	}
 	for _, k := range []string{"status", "request_id", "param", "function", "heygen_code", "retry_after"} {
 		if v, ok := e.Details[k]; ok {
-			t.RawSetString(k, goScalar(v))
+			t.RawSetString(k, luaconv.ToLua(L, v))
 		}
 	}
 	L.SetMetatable(t, errorMeta(L))
@@ -49,22 +50,6 @@ func errorTable(L *lua.LState, e *errcode.Error) *lua.LTable {
 		r.rememberError(t, e)
 	}
 	return t
-}
-
-func goScalar(v any) lua.LValue {
-	switch x := v.(type) {
-	case string:
-		return lua.LString(x)
-	case int:
-		return lua.LNumber(x)
-	case int64:
-		return lua.LNumber(x)
-	case float64:
-		return lua.LNumber(x)
-	case bool:
-		return lua.LBool(x)
-	}
-	return lua.LString(fmt.Sprint(v))
 }
 
 func errorMeta(L *lua.LState) *lua.LTable {
