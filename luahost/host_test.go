@@ -252,7 +252,7 @@ func TestLimits(t *testing.T) {
 		`local s = "x" while true do s = s .. s end`,
 		`local s = "x" while true do s = s .. "y" .. s end`,
 		`local t = {} while true do t[#t + 1] = {1, 2, 3} end`,
-		`local t = {} local i = 0 while true do i = i + 1 t[i] = i end`,
+		`local t = {} local i = 0 while true do i = i + 1 t[i] = {i} end`,
 	} {
 		env := run(t, big, code)
 		assert.Equal(t, "memory_limit", errCode(env), code)
