@@ -1,8 +1,8 @@
 package luaconv
 
 import (
+	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -197,7 +197,8 @@ func Quote(s string) string {
 			b.WriteString(`\t`)
 		default:
 			if c < 0x20 || c == 0x7f {
-				b.WriteString(`\` + strconv.Itoa(int(c)))
+				// three digits, so a following digit cannot extend the escape
+				b.WriteString(fmt.Sprintf("\\%03d", c))
 			} else {
 				b.WriteByte(c)
 			}

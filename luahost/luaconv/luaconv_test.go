@@ -151,3 +151,13 @@ func FuzzEncode(f *testing.F) {
 		assert.Equal(t, a, c)
 	})
 }
+
+// A control character followed by a digit must stay two characters when
+// the rendering is read back as Lua.
+func TestQuoteControlThenDigit(t *testing.T) {
+	assert.Equal(t, `"\0012"`, luaconv.Quote("\x012"))
+	L := lua.NewState()
+	defer L.Close()
+	require.NoError(t, L.DoString("s = "+luaconv.Quote("\x012\n\"x\"")))
+	assert.Equal(t, "\x012\n\"x\"", L.GetGlobal("s").String())
+}
