@@ -17,7 +17,7 @@ func (h *Host) buildPages() []registry.Page {
 	for _, name := range h.order {
 		pages = append(pages, h.bindings[name].Integration.Pages()...)
 	}
-	pages = append(pages, LuaPage())
+	pages = append(pages, LuaPage(), MCPPage())
 	pages = append(pages, h.opts.Pages...)
 	return pages
 }

@@ -42,6 +42,7 @@ func (h *Host) execOn(parent context.Context, L *lua.LState, g *lua.LTable, prot
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	r := &run{cancel: cancel, limits: limits, start: started, opts: &ro, host: h}
+	defer r.closeMCP() // stop the MCP servers this run started, however it ends
 	r.out = &outputSink{live: ro.Live, limit: limits.Output}
 	r.ctx = context.WithValue(ctx, runKey{}, r)
 	r.cpu = newCPUMeter(limits.CPU, func() {

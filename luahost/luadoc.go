@@ -77,7 +77,7 @@ const luaPageIntro = "# kosmo Lua host\n\n" +
 	"| Global | What it is |\n|---|---|\n" +
 	"| `app.integrations.<name>.<function>(params)` | call an integration function with one table of named parameters; `app.integrations.<name>.<account>.<function>` uses a named account |\n" +
 	"| `app.mcp.<server>.<tool>(args)` | call a tool of a configured MCP server |\n" +
-	"| `mcp` | `mcp.servers()` and the other MCP helpers (see `docs.read(\"mcp\")` when MCP is available) |\n" +
+	"| `mcp` | `mcp.servers()` and the other MCP helpers: servers, tools, resources, prompts (see `docs.read(\"mcp\")`) |\n" +
 	"| `docs` | `docs.list()`, `docs.search(query)`, `docs.read(page)` |\n" +
 	"| `lua_read_doc(page)` | same as `docs.read`; `lua_read_doc(\"integrations.heygen\")` reads the `heygen` page |\n" +
 	"| `json` | `json.encode(v [, {pretty = true}])`, `json.decode(s)`, `json.null`, `json.array(t)`, `json.object(t)` |\n" +
