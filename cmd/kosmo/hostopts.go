@@ -16,6 +16,11 @@ func buildHostOptions(st *State, cfg *Config, o luaOptions) (luahost.Options, fu
 		Stderr:  st.Stderr,
 	}
 	cleanup := func() {}
+	mcp, err := mcpProvider(st, cfg, o.mcpConfig)
+	if err != nil {
+		return opts, cleanup, err
+	}
+	opts.MCP = mcp
 	if o.scope == luahost.ScopeIntegrations {
 		bindings, err := buildBindings(st, cfg, o.account)
 		if err != nil {

@@ -70,6 +70,7 @@ func newApp(st *State) *cli.App {
 			docsCommand(st),
 			listCommand(st),
 			sandboxCommand(st),
+			mcpServeCommand(st),
 			versionCommand(st),
 		},
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/kosmo-dev/kosmo/testdata/mcpserver/mcptestserver"
 )
 
 // TestMain lets testscript run the real kosmo entry point in-process as the
@@ -14,6 +16,9 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"kosmo": func() { os.Exit(Main(NewOSState())) },
+		// The MCP server of testdata/mcpserver, for the mcp-*.txtar scripts
+		// (a .mcp.json there runs it as "command": "mcptestserver").
+		"mcptestserver": func() { os.Exit(mcptestserver.Main(os.Args[1:])) },
 	})
 }
 
