@@ -6,7 +6,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -139,24 +138,10 @@ func listOrNone(names []string) string {
 // run with the CPU clock paused while the integration waits.
 func (h *Host) callFunction(b *Binding, f *registry.Function, account, path string) lua.LGFunction {
 	return func(L *lua.LState) int {
-		r := runOf(L)
-		if r == nil {
-			L.RaiseError("%s can only be called while a script runs", path)
-		}
+		r := activeRun(L, path)
 		args := h.callArgs(L, f, path)
-		started := time.Now()
-		rec := CallRecord{Path: path, Account: account, Op: string(f.Op), Status: "ok"}
 		var requests atomic.Int64
-		finish := func(err *errcode.Error) {
-			rec.DurationMs = msSince(started)
-			rec.HTTPRequests = requests.Load()
-			if err != nil {
-				rec.Status = "error"
-				msg := string(err.Code) + ": " + err.Message
-				rec.Error = &msg
-			}
-			r.record(rec)
-		}
+		finish := r.audit(path, account, f.Op, &requests)
 
 		validated, verr := f.Validate(args)
 		if verr != nil {
@@ -175,16 +160,10 @@ func (h *Host) callFunction(b *Binding, f *registry.Function, account, path stri
 		}
 
 		var result any
-		var err error
-		r.waiting(func() {
-			ctx := registry.WithRequestCounter(r.ctx, &requests)
-			result, err = h.invoke(ctx, r, b, f, acct, validated)
-		})
-		if err != nil {
-			e := errcode.From(err, errcode.LuaRuntimeError)
-			if r.ctx.Err() != nil {
-				e = r.endedBy(e)
-			}
+		if e := r.await(errcode.LuaRuntimeError, func(ctx context.Context) (err error) {
+			result, err = h.invoke(registry.WithRequestCounter(ctx, &requests), r, b, f, acct, validated)
+			return err
+		}); e != nil {
 			finish(e)
 			if f.Flat && flatCodes[e.Code] && r.ctx.Err() == nil {
 				L.Push(luaconv.ToLua(L, map[string]any{"success": false, "error": e.Message}))

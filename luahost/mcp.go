@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -184,16 +183,6 @@ func (r *run) closeMCP() {
 	}
 }
 
-// activeRun returns the run executing on L, raising when there is none
-// (MCP functions need a run's context and connections).
-func activeRun(L *lua.LState, what string) *run {
-	r := runOf(L)
-	if r == nil {
-		L.RaiseError("%s can only be called while a script runs", what)
-	}
-	return r
-}
-
 func (h *Host) unknownServer(name string) *errcode.Error {
 	names := h.mcpServers()
 	e := errcode.New(errcode.UnknownFunction, "Unknown MCP server: app.mcp.%s.", name)
@@ -213,27 +202,12 @@ func (h *Host) checkServer(L *lua.LState, name string) {
 	}
 }
 
-// mcpWait runs fn with the CPU clock paused and turns its error into a
-// coded one, preferring the limit that ended the run.
-func mcpWait(r *run, fn func(ctx context.Context) error) *errcode.Error {
-	var err error
-	r.waiting(func() { err = fn(r.ctx) })
-	if err == nil {
-		return nil
-	}
-	e := errcode.From(err, errcode.NetworkError)
-	if r.ctx.Err() != nil {
-		e = r.endedBy(e)
-	}
-	return e
-}
-
 // findTool lists the server's tools (starting it if needed) and returns
 // the named one, raising unknown_function with suggestions when it has no
 // such tool.
 func (h *Host) findTool(L *lua.LState, r *run, server, name string) *MCPTool {
 	var tools []*MCPTool
-	if e := mcpWait(r, func(ctx context.Context) (err error) {
+	if e := r.await(errcode.NetworkError, func(ctx context.Context) (err error) {
 		tools, err = r.mcpConn().Tools(ctx, server)
 		return err
 	}); e != nil {
@@ -336,17 +310,7 @@ func (h *Host) callTool(L *lua.LState, r *run, server, name string, args map[str
 	if tool.ReadOnly {
 		op = registry.Read
 	}
-	started := time.Now()
-	rec := CallRecord{Path: path, Account: server, Op: string(op), Status: "ok"}
-	finish := func(e *errcode.Error) {
-		rec.DurationMs = msSince(started)
-		if e != nil {
-			rec.Status = "error"
-			msg := string(e.Code) + ": " + e.Message
-			rec.Error = &msg
-		}
-		r.record(rec)
-	}
+	finish := r.audit(path, server, op, nil)
 
 	if tool.Validate != nil {
 		validated, err := tool.Validate(args)
@@ -365,7 +329,7 @@ func (h *Host) callTool(L *lua.LState, r *run, server, name string, args map[str
 	}
 
 	var res *MCPToolResult
-	if e := mcpWait(r, func(ctx context.Context) (err error) {
+	if e := r.await(errcode.NetworkError, func(ctx context.Context) (err error) {
 		res, err = r.mcpConn().CallTool(ctx, server, name, args)
 		return err
 	}); e != nil {
@@ -431,7 +395,7 @@ func (h *Host) openMCP(L *lua.LState) *lua.LTable {
 		server := h.serverArg(L, "mcp.tools")
 		r := activeRun(L, "mcp.tools")
 		var tools []*MCPTool
-		if e := mcpWait(r, func(ctx context.Context) (err error) {
+		if e := r.await(errcode.NetworkError, func(ctx context.Context) (err error) {
 			tools, err = r.mcpConn().Tools(ctx, server)
 			return err
 		}); e != nil {
@@ -472,7 +436,7 @@ func (h *Host) openMCP(L *lua.LState) *lua.LTable {
 		server := h.serverArg(L, "mcp.resources")
 		r := activeRun(L, "mcp.resources")
 		var list []*MCPResource
-		if e := mcpWait(r, func(ctx context.Context) (err error) {
+		if e := r.await(errcode.NetworkError, func(ctx context.Context) (err error) {
 			list, err = r.mcpConn().Resources(ctx, server)
 			return err
 		}); e != nil {
@@ -498,7 +462,7 @@ func (h *Host) openMCP(L *lua.LState) *lua.LTable {
 		uri := stringArg(L, "mcp.read_resource", 2, "uri", "a resource URI string")
 		r := activeRun(L, "mcp.read_resource")
 		var contents []*MCPResourceContents
-		if e := mcpWait(r, func(ctx context.Context) (err error) {
+		if e := r.await(errcode.NetworkError, func(ctx context.Context) (err error) {
 			contents, err = r.mcpConn().ReadResource(ctx, server, uri)
 			return err
 		}); e != nil {
@@ -528,7 +492,7 @@ func (h *Host) openMCP(L *lua.LState) *lua.LTable {
 		server := h.serverArg(L, "mcp.prompts")
 		r := activeRun(L, "mcp.prompts")
 		var list []*MCPPrompt
-		if e := mcpWait(r, func(ctx context.Context) (err error) {
+		if e := r.await(errcode.NetworkError, func(ctx context.Context) (err error) {
 			list, err = r.mcpConn().Prompts(ctx, server)
 			return err
 		}); e != nil {
@@ -558,7 +522,7 @@ func (h *Host) openMCP(L *lua.LState) *lua.LTable {
 		args := promptArgs(L, 3)
 		r := activeRun(L, "mcp.get_prompt")
 		var res *MCPPromptResult
-		if e := mcpWait(r, func(ctx context.Context) (err error) {
+		if e := r.await(errcode.NetworkError, func(ctx context.Context) (err error) {
 			res, err = r.mcpConn().GetPrompt(ctx, server, name, args)
 			return err
 		}); e != nil {

@@ -10,6 +10,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
 // run is the state of one chunk execution: its context, limits, output,
@@ -159,6 +160,50 @@ func (r *run) matchTimeout() time.Duration {
 		d = time.Millisecond
 	}
 	return d
+}
+
+// activeRun returns the run executing on L, raising when a built-in that
+// needs one is called outside a run.
+func activeRun(L *lua.LState, what string) *run {
+	r := runOf(L)
+	if r == nil {
+		L.RaiseError("%s can only be called while a script runs", what)
+	}
+	return r
+}
+
+// await runs fn, which waits on something outside the VM, with the CPU
+// clock paused, and codes its error: fallback for uncoded errors, or the
+// limit that ended the run when the run's context is done.
+func (r *run) await(fallback errcode.Code, fn func(ctx context.Context) error) *errcode.Error {
+	var err error
+	r.waiting(func() { err = fn(r.ctx) })
+	if err == nil {
+		return nil
+	}
+	e := errcode.From(err, fallback)
+	if r.ctx.Err() != nil {
+		e = r.endedBy(e)
+	}
+	return e
+}
+
+// audit starts the integration_calls record of one call and returns the
+// function that completes it; requests (may be nil) counts HTTP requests.
+func (r *run) audit(path, account string, op registry.Op, requests *atomic.Int64) func(*errcode.Error) {
+	started := time.Now()
+	return func(e *errcode.Error) {
+		rec := CallRecord{Path: path, Account: account, Op: string(op), Status: "ok", DurationMs: msSince(started)}
+		if requests != nil {
+			rec.HTTPRequests = requests.Load()
+		}
+		if e != nil {
+			rec.Status = "error"
+			msg := string(e.Code) + ": " + e.Message
+			rec.Error = &msg
+		}
+		r.record(rec)
+	}
 }
 
 // waiting runs fn with the CPU clock paused: time spent waiting on an
