@@ -83,28 +83,39 @@ func luaCommand(st *State, name string, scope luahost.Scope, usage string) *cli.
 	}
 }
 
-// runLua is the behaviour of the lua commands once flags are parsed.
-func runLua(st *State, o luaOptions) error {
+// newLuaHost builds the host the flags, the config file and the
+// environment describe (limits, accounts, sandbox, MCP servers). closeHost
+// releases it and stops whatever it started.
+func newLuaHost(st *State, o luaOptions) (host *luahost.Host, closeHost func(), err error) {
 	limits, err := o.limits()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	cfg, err := loadConfig(st)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	limits = limits.withConfig(cfg)
 	hostOpts, cleanup, err := buildHostOptions(st, cfg, o)
 	if err != nil {
+		return nil, nil, err
+	}
+	hostOpts.Limits = limits.Limits
+	host, err = luahost.New(hostOpts)
+	if err != nil {
+		cleanup()
+		return nil, nil, errcode.Wrap(errcode.ConfigError, err, "")
+	}
+	return host, func() { host.Close(); cleanup() }, nil
+}
+
+// runLua is the behaviour of the lua commands once flags are parsed.
+func runLua(st *State, o luaOptions) error {
+	host, closeHost, err := newLuaHost(st, o)
+	if err != nil {
 		return err
 	}
-	defer cleanup()
-	hostOpts.Limits = limits.Limits
-	host, err := luahost.New(hostOpts)
-	if err != nil {
-		return errcode.Wrap(errcode.ConfigError, err, "")
-	}
-	defer host.Close()
+	defer closeHost()
 
 	if o.repl {
 		return runREPL(st, host, o)

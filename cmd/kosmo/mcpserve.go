@@ -59,26 +59,11 @@ func mcpServeCommand(st *State) *cli.Command {
 }
 
 func serveMCP(st *State, o luaOptions, httpAddr string) error {
-	limits, err := o.limits()
+	host, closeHost, err := newLuaHost(st, o)
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(st)
-	if err != nil {
-		return err
-	}
-	limits = limits.withConfig(cfg)
-	hostOpts, cleanup, err := buildHostOptions(st, cfg, o)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
-	hostOpts.Limits = limits.Limits
-	host, err := luahost.New(hostOpts)
-	if err != nil {
-		return errcode.Wrap(errcode.ConfigError, err, "")
-	}
-	defer host.Close()
+	defer closeHost()
 	server := newMCPServer(host)
 
 	if httpAddr == "" {

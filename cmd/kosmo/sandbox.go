@@ -21,6 +21,15 @@ const (
 	sandboxCompleteAfter   = 1500 * time.Millisecond
 )
 
+// sandboxServer is the HTTP server of the simulated HeyGen with the given
+// video lifecycle.
+func sandboxServer(processingAfter, completeAfter time.Duration) *http.Server {
+	return &http.Server{
+		Handler:           heygentest.New(heygentest.Options{ProcessingAfter: processingAfter, CompleteAfter: completeAfter}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+}
+
 // startSandbox serves the simulated HeyGen on a loopback port for one run
 // and returns its base URL and a function that stops it.
 func startSandbox() (string, func(), error) {
@@ -28,10 +37,7 @@ func startSandbox() (string, func(), error) {
 	if err != nil {
 		return "", func() {}, errcode.Wrap(errcode.NetworkError, err, "could not start the sandbox HeyGen on a local port")
 	}
-	srv := &http.Server{
-		Handler:           heygentest.New(heygentest.Options{ProcessingAfter: sandboxProcessingAfter, CompleteAfter: sandboxCompleteAfter}),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	srv := sandboxServer(sandboxProcessingAfter, sandboxCompleteAfter)
 	go func() { _ = srv.Serve(ln) }()
 	stop := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -61,13 +67,7 @@ func sandboxCommand(st *State) *cli.Command {
 				return errcode.New(errcode.UsageError, "sandbox:serve: cannot listen on %s: %v", c.String("addr"), err).
 					WithHint("pick another address with --addr 127.0.0.1:PORT")
 			}
-			srv := &http.Server{
-				Handler: heygentest.New(heygentest.Options{
-					ProcessingAfter: c.Duration("processing-after"),
-					CompleteAfter:   c.Duration("complete-after"),
-				}),
-				ReadHeaderTimeout: 10 * time.Second,
-			}
+			srv := sandboxServer(c.Duration("processing-after"), c.Duration("complete-after"))
 			base := "http://" + ln.Addr().String()
 			fmt.Fprintf(st.Stdout, "HEYGEN_API_BASE=%s\n", base)
 			fmt.Fprintf(st.Stderr, "kosmo: simulated HeyGen listening on %s (any API key works; keys starting with \"invalid\" get 401). Ctrl-C stops it.\n", base)
