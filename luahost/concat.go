@@ -148,19 +148,21 @@ func builtinConcat(L *lua.LState) int {
 	for i := n - 1; i >= 1; {
 		lhs := L.Get(i)
 		if concatable(lhs) && concatable(rhs) {
+			// convert each operand once: numbers become strings here
+			parts := []string{lua.LVAsString(rhs)}
+			total := int64(len(parts[0]))
 			j := i
-			total := int64(len(lua.LVAsString(rhs)))
-			for j >= 1 && concatable(L.Get(j)) {
-				total += int64(len(lua.LVAsString(L.Get(j))))
-				j--
+			for ; j >= 1 && concatable(L.Get(j)); j-- {
+				p := lua.LVAsString(L.Get(j))
+				parts = append(parts, p)
+				total += int64(len(p))
 			}
 			r.reserve(L, total)
 			var b strings.Builder
 			b.Grow(int(total))
-			for k := j + 1; k <= i; k++ {
-				b.WriteString(lua.LVAsString(L.Get(k)))
+			for k := len(parts) - 1; k >= 0; k-- {
+				b.WriteString(parts[k])
 			}
-			b.WriteString(lua.LVAsString(rhs))
 			rhs = lua.LString(b.String())
 			i = j
 			continue
