@@ -129,10 +129,10 @@ func TestRegexErrors(t *testing.T) {
 // Results proportional to the input reserve memory first, so a large
 // match_all fails with memory_limit instead of growing past the budget.
 func TestRegexResultsReserveMemory(t *testing.T) {
-	h := newHost(t, func(o *luahost.Options) { o.Limits.Memory = 8 << 20 })
+	h := newHost(t, func(o *luahost.Options) { o.Limits.Memory = 16 << 20 })
 	for _, code := range []string{
-		`local s = string.rep("ab ", 100000) return #regex.match_all(s, "(a)(b)", regex.PREG_OFFSET_CAPTURE)[1]`,
-		`local s = string.rep("ab ", 100000) return #regex.match_all(s, "(a)(b)", regex.PREG_SET_ORDER)`,
+		`local s = string.rep("ab ", 250000) return #regex.match_all(s, "(a)(b)", regex.PREG_OFFSET_CAPTURE)[1]`,
+		`local s = string.rep("ab ", 250000) return #regex.match_all(s, "(a)(b)", regex.PREG_SET_ORDER)`,
 	} {
 		env := run(t, h, code)
 		require.False(t, env.Success, code)
