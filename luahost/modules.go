@@ -14,6 +14,7 @@ import (
 func (h *Host) installModules(L *lua.LState, g *lua.LTable) {
 	g.RawSetString("print", L.NewFunction(builtinPrint))
 	g.RawSetString("tostring", L.NewFunction(builtinTostring))
+	wrapStringFormat(L, g)
 	g.RawSetString(concatGlobal, L.NewFunction(builtinConcat))
 	g.RawSetString("dump", L.NewFunction(builtinDump))
 	g.RawSetString("json", openJSON(L))
