@@ -139,3 +139,36 @@ func TestRegexResultsReserveMemory(t *testing.T) {
 		assert.Equal(t, "memory_limit", errCode(env), code)
 	}
 }
+
+// ParsePattern reads PHP's delimited form and leaves everything else as a
+// plain pattern.
+func TestParsePattern(t *testing.T) {
+	for _, c := range []struct {
+		in, expr string
+		err      bool
+	}{
+		{`/a\/b/i`, `a\/b`, false},
+		{`#\d+#`, `\d+`, false},
+		{`~x~ms`, `x`, false},
+		{`{a{2}}x`, `a{2}`, false},
+		{`!x!`, `x`, false},
+		{`(\d+)`, `(\d+)`, false},      // brackets: plain
+		{`[abc]`, `[abc]`, false},      // plain
+		{`<div>`, `<div>`, false},      // plain
+		{`.*x.`, `.*x.`, false},        // a metacharacter: plain
+		{`/a/b/`, `/a/b/`, false},      // not modifiers after the close: plain
+		{`/open`, `/open`, false},      // no closing delimiter: plain
+		{`(?P<n>x)`, `(?<n>x)`, false}, // Python-style names
+		{`/x/A`, `\G(?:x)`, false},
+		{`/x/U`, ``, true},
+		{`/x/e`, ``, true},
+	} {
+		expr, _, err := luahost.ParsePattern(c.in)
+		if c.err {
+			assert.Error(t, err, c.in)
+			continue
+		}
+		require.NoError(t, err, c.in)
+		assert.Equal(t, c.expr, expr, c.in)
+	}
+}
