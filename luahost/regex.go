@@ -1,6 +1,7 @@
 package luahost
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -297,16 +298,22 @@ func typeName(v lua.LValue) string {
 
 // text is a subject as the engine sees it (runes) together with the byte
 // offset of every rune, so that results are cut from the original bytes
-// and offsets are reported in bytes, as PHP does.
+// and offsets are reported in bytes, as PHP does. An ASCII subject needs
+// no offset table: rune and byte positions are the same.
 type text struct {
 	s     string
 	runes []rune
-	off   []int
+	off   []int32 // nil when s is ASCII
 }
 
-func (t *text) bytePos(runeIdx int) int { return t.off[runeIdx] }
+func (t *text) bytePos(runeIdx int) int {
+	if t.off == nil {
+		return runeIdx
+	}
+	return int(t.off[runeIdx])
+}
 
-func (t *text) slice(from, to int) string { return t.s[t.off[from]:t.off[to]] }
+func (t *text) slice(from, to int) string { return t.s[t.bytePos(from):t.bytePos(to)] }
 
 // subject reads argument 1.
 func subject(L *lua.LState, fn string) *text {
@@ -321,16 +328,34 @@ func subject(L *lua.LState, fn string) *text {
 		raise(L, errcode.New(errcode.InvalidArgument, "regex.%s: the subject (argument 1) must be a string, got %s", fn, typeName(v)).
 			WithHint("the subject comes first, as in KosmoKrator: regex.%s(subject, pattern)", fn))
 	}
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if len(s) > math.MaxInt32-1 {
+		raise(L, errcode.New(errcode.InvalidArgument, "regex.%s: the subject is too long (%d bytes)", fn, len(s)))
+	}
+	if ascii {
+		runOf(L).reserve(L, int64(len(s))*4)
+		t := &text{s: s, runes: make([]rune, len(s))}
+		for i := 0; i < len(s); i++ {
+			t.runes[i] = rune(s[i])
+		}
+		return t
+	}
 	// a rune and an offset per byte at most
-	runOf(L).reserve(L, int64(len(s))*12)
-	t := &text{s: s, runes: make([]rune, 0, len(s)), off: make([]int, 0, len(s)+1)}
+	runOf(L).reserve(L, int64(len(s))*8)
+	t := &text{s: s, runes: make([]rune, 0, len(s)), off: make([]int32, 0, len(s)+1)}
 	for i := 0; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		t.runes = append(t.runes, r)
-		t.off = append(t.off, i)
+		t.off = append(t.off, int32(i))
 		i += w
 	}
-	t.off = append(t.off, len(s))
+	t.off = append(t.off, int32(len(s)))
 	return t
 }
 
