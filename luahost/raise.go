@@ -129,11 +129,20 @@ func errorIndex(L *lua.LState) int {
 	return 1
 }
 
-// wrapStringFormat installs stringFormat in the string library of g.
+// wrapStringFormat installs stringFormat as string.format in g, and in the
+// table string methods resolve through when that is another table, so
+// that ("%s"):format(err) works too.
 func wrapStringFormat(L *lua.LState, g *lua.LTable) {
+	libs := []*lua.LTable{}
 	if str, ok := g.RawGetString(lua.StringLibName).(*lua.LTable); ok {
-		if f, ok := str.RawGetString("format").(*lua.LFunction); ok {
-			str.RawSetString("format", L.NewFunction(stringFormat(f)))
+		libs = append(libs, str)
+	}
+	if methods, ok := L.GetMetaField(lua.LString(""), "__index").(*lua.LTable); ok && (len(libs) == 0 || methods != libs[0]) {
+		libs = append(libs, methods)
+	}
+	for _, lib := range libs {
+		if f, ok := lib.RawGetString("format").(*lua.LFunction); ok {
+			lib.RawSetString("format", L.NewFunction(stringFormat(f)))
 		}
 	}
 }
