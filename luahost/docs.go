@@ -1,12 +1,12 @@
 package luahost
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/kosmo-dev/kosmo/luahost/luaconv"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -73,8 +73,13 @@ type SearchResult struct {
 	Excerpt string
 }
 
-// SearchDocs ranks pages by how well they match the words of query.
+// SearchDocs ranks pages by how well they match the words of query and
+// returns the best ten.
 func (h *Host) SearchDocs(query string) []SearchResult {
+	return h.searchDocs(query, 10)
+}
+
+func (h *Host) searchDocs(query string, limit int) []SearchResult {
 	words := strings.Fields(strings.ToLower(query))
 	var hits []SearchResult
 	for _, p := range h.pages {
@@ -89,10 +94,93 @@ func (h *Host) SearchDocs(query string) []SearchResult {
 		}
 		return hits[i].Page.Name < hits[j].Page.Name
 	})
-	if len(hits) > 10 {
-		hits = hits[:10]
+	if limit <= 0 {
+		limit = 10
+	}
+	if len(hits) > limit {
+		hits = hits[:limit]
 	}
 	return hits
+}
+
+// SearchDocsText is docs.search and lua_search_docs: one line per hit,
+// "heygen.list_videos - summary", best first, at most limit lines (10 when
+// limit <= 0).
+func (h *Host) SearchDocsText(query string, limit int) string {
+	hits := h.searchDocs(query, limit)
+	if len(hits) == 0 {
+		return "No docs found for '" + strings.TrimSpace(query) + "'. Try other words, or docs.list() for every page."
+	}
+	var b strings.Builder
+	for _, hit := range hits {
+		b.WriteString(hit.Page.Name + " - " + oneLine(hit.Page.Summary) + "\n")
+	}
+	return b.String()
+}
+
+// ListDocsText is docs.list and lua_list_docs. With no namespace it gives
+// an overview: the integration namespaces with their functions, then the
+// guides and reference pages. With a namespace ("heygen" or
+// "integrations.heygen") it lists that integration's functions, one
+// "heygen.list_videos - summary" line each.
+func (h *Host) ListDocsText(namespace string) string {
+	var b strings.Builder
+	if ns := normalizePage(namespace); ns != "" {
+		bd, ok := h.bindings[ns]
+		if !ok {
+			msg := "No integration docs found for '" + ns + "'."
+			if s := registry.Suggest(ns, h.order); len(s) > 0 {
+				msg += " Did you mean: " + strings.Join(s, ", ") + "?"
+			}
+			return msg + " Namespaces: " + strings.Join(h.order, ", ") + "."
+		}
+		ig := bd.Integration
+		fmt.Fprintf(&b, "# integrations.%s — %s\n\n", ig.Name, ig.Title)
+		if ig.Summary != "" {
+			b.WriteString(oneLine(ig.Summary) + "\n\n")
+		}
+		fmt.Fprintf(&b, "Call as app.integrations.%s.<function>({...}); read one with docs.read(\"%s.<function>\").\n\n", ig.Name, ig.Name)
+		for _, f := range ig.Functions {
+			fmt.Fprintf(&b, "%s.%s - %s [%s]\n", ig.Name, f.Name, oneLine(f.Summary), f.Op)
+		}
+		return b.String()
+	}
+	b.WriteString("# kosmo Lua docs\n\n")
+	b.WriteString("Scripts call integrations as app.integrations.<name>.<function>({...}) (a named account: " +
+		"app.integrations.<name>.<account>.<function>) and MCP tools as app.mcp.<server>.<tool>({...}); " +
+		"json, regex, docs, print and dump are built in. Read a page with docs.read(page), " +
+		"search with docs.search(query), list one namespace with docs.list(namespace).\n")
+	if len(h.order) > 0 {
+		b.WriteString("\n## Integrations\n\n")
+		for _, name := range h.order {
+			ig := h.bindings[name].Integration
+			names := make([]string, len(ig.Functions))
+			for i, f := range ig.Functions {
+				names[i] = f.Name
+			}
+			fmt.Fprintf(&b, "- integrations.%s - %s (%d functions: %s)\n", name, oneLine(ig.Summary), len(names), strings.Join(names, ", "))
+		}
+	}
+	b.WriteString("\n## Guides and reference\n\n")
+	for _, p := range h.pages {
+		if h.integrationPage(p.Name) {
+			continue
+		}
+		fmt.Fprintf(&b, "- %s - %s\n", p.Name, oneLine(p.Summary))
+	}
+	return b.String()
+}
+
+// integrationPage tells whether a page belongs to an integration's
+// reference ("heygen", "heygen.list_videos").
+func (h *Host) integrationPage(name string) bool {
+	ns, _, _ := strings.Cut(name, ".")
+	_, ok := h.bindings[ns]
+	return ok
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
 
 func scorePage(p registry.Page, words []string) (int, string) {
@@ -139,15 +227,21 @@ func lineAround(body, w string) string {
 	return ""
 }
 
-// openDocs builds the docs module: docs.list(), docs.search(q), docs.read(p).
+// openDocs builds the docs module. As in KosmoKrator, docs.list() and
+// docs.search(q) return text for print: docs.list([namespace]),
+// docs.search(query [, limit]), docs.read(page).
 func (h *Host) openDocs(L *lua.LState) *lua.LTable {
 	mod := L.NewTable()
 	mod.RawSetString("list", L.NewFunction(func(L *lua.LState) int {
-		out := luaconv.NewArray(L, len(h.pages))
-		for _, p := range h.pages {
-			out.Append(pageTable(L, p))
+		ns := ""
+		switch v := L.Get(1).(type) {
+		case *lua.LNilType:
+		case lua.LString:
+			ns = string(v)
+		default:
+			argError(L, "docs.list", 1, "namespace", "a namespace string such as \"heygen\" (or nothing)")
 		}
-		L.Push(out)
+		L.Push(lua.LString(h.ListDocsText(ns)))
 		return 1
 	}))
 	mod.RawSetString("read", L.NewFunction(func(L *lua.LState) int {
@@ -164,26 +258,18 @@ func (h *Host) openDocs(L *lua.LState) *lua.LTable {
 		if !ok {
 			argError(L, "docs.search", 1, "query", "a string")
 		}
-		hits := h.SearchDocs(string(q))
-		out := luaconv.NewArray(L, len(hits))
-		for _, hit := range hits {
-			t := pageTable(L, hit.Page)
-			t.RawSetString("score", lua.LNumber(hit.Score))
-			t.RawSetString("excerpt", lua.LString(hit.Excerpt))
-			out.Append(t)
+		limit := 10
+		switch v := L.Get(2).(type) {
+		case *lua.LNilType:
+		case lua.LNumber:
+			limit = int(v)
+		default:
+			argError(L, "docs.search", 2, "limit", "a number")
 		}
-		L.Push(out)
+		L.Push(lua.LString(h.SearchDocsText(string(q), limit)))
 		return 1
 	}))
 	return mod
-}
-
-func pageTable(L *lua.LState, p registry.Page) *lua.LTable {
-	t := luaconv.NewObject(L, 3)
-	t.RawSetString("name", lua.LString(p.Name))
-	t.RawSetString("title", lua.LString(p.Title))
-	t.RawSetString("summary", lua.LString(p.Summary))
-	return t
 }
 
 // luaReadDoc is lua_read_doc(page): KosmoKrator's spelling of docs.read,

@@ -46,7 +46,7 @@ func (h *Host) execOn(parent context.Context, L *lua.LState, g *lua.LTable, prot
 	r.out = &outputSink{live: ro.Live, limit: limits.Output}
 	r.ctx = context.WithValue(ctx, runKey{}, r)
 	r.cpu = newCPUMeter(limits.CPU, func() {
-		r.stop(errcode.New(errcode.CPULimit, "CPU limit of %s exceeded", limits.CPU).
+		r.stop(errcode.New(errcode.CPULimit, "Lua timeout error: CPU limit of %s exceeded", limits.CPU).
 			WithHint("the script ran Lua code for too long (time waiting on integrations does not count); "+
 				"look for an endless loop, or raise it with --cpu-limit SECONDS").
 			WithDetail("limit_seconds", limits.CPU.Seconds()))

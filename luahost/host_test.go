@@ -237,7 +237,7 @@ func TestLimits(t *testing.T) {
 		{`local function f() return 1 + f() end f()`, "memory_limit"},
 		{`local s = string.rep("x", 2^31)`, "memory_limit"},
 		{`while true do print(("spam"):rep(1000)) end`, "output_limit"},
-		{`regex.match("(a+)+$", string.rep("a", 40) .. "b")`, "cpu_limit"},
+		{`regex.match(string.rep("a", 40) .. "b", "(a+)+$")`, "cpu_limit"},
 		{`local ok = pcall(function() while true do end end) while true do end`, "cpu_limit"},
 	}
 	for _, c := range cases {

@@ -1,6 +1,7 @@
 package luahost
 
 import (
+	_ "embed"
 	"fmt"
 	"strings"
 
@@ -47,7 +48,7 @@ func LuaPage() registry.Page {
 	fmt.Fprintf(&b, "\n## Limits\n\n| Limit | Default | Flag | Error code |\n|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| Lua execution time (waits on integrations excluded) | %s | `--cpu-limit SECONDS` | `cpu_limit` |\n", DefaultCPULimit)
 	fmt.Fprintf(&b, "| Wall-clock time of the whole run | none | `--timeout DURATION` | `timeout` |\n")
-	fmt.Fprintf(&b, "| Memory the run may add to the heap | %s | `--memory-limit MB` | `memory_limit` |\n", humanBytes(DefaultMemoryLimit))
+	fmt.Fprintf(&b, "| Memory the run may add to the heap | %s | `--memory-limit SIZE` (bytes, `64MB`, or megabytes below 1 MiB) | `memory_limit` |\n", humanBytes(DefaultMemoryLimit))
 	fmt.Fprintf(&b, "| Output of print/dump | %s | — | `output_limit` |\n", humanBytes(DefaultOutputLimit))
 	fmt.Fprintf(&b, "| Nested calls | %d | — | `memory_limit` |\n", callStackSize)
 	b.WriteString("\nA limit ends the run even if the script catches the error with `pcall`. " +
@@ -71,41 +72,8 @@ func LuaPage() registry.Page {
 	}
 }
 
-const luaPageIntro = "# kosmo Lua host\n\n" +
-	"Scripts run in a sandboxed Lua 5.1 VM (gopher-lua). A chunk may `return` values: they become the envelope's `result`.\n\n" +
-	"## Globals\n\n" +
-	"| Global | What it is |\n|---|---|\n" +
-	"| `app.integrations.<name>.<function>(params)` | call an integration function with one table of named parameters; `app.integrations.<name>.<account>.<function>` uses a named account |\n" +
-	"| `app.mcp.<server>.<tool>(args)` | call a tool of a configured MCP server |\n" +
-	"| `mcp` | `mcp.servers()` and the other MCP helpers: servers, tools, resources, prompts (see `docs.read(\"mcp\")`) |\n" +
-	"| `docs` | `docs.list()`, `docs.search(query)`, `docs.read(page)` |\n" +
-	"| `lua_read_doc(page)` | same as `docs.read`; `lua_read_doc(\"integrations.heygen\")` reads the `heygen` page |\n" +
-	"| `json` | `json.encode(v [, {pretty = true}])`, `json.decode(s)`, `json.null`, `json.array(t)`, `json.object(t)` |\n" +
-	"| `regex` | `regex.match`, `regex.match_all`, `regex.gsub`, `regex.split` with PCRE-style patterns |\n" +
-	"| `print(...)` | writes its arguments (tostring, tab-separated) and a newline to the output |\n" +
-	"| `dump(v)` | writes a readable, deterministic rendering of `v` (sorted keys) and returns `v` |\n\n" +
-	"The standard library is limited to what cannot touch the host: base functions (no `load`, `loadstring`, " +
-	"`dofile`, `loadfile`, `require`, `module`, `getfenv`, `setfenv`, `newproxy`; `collectgarbage` only without " +
-	"arguments; `getmetatable` returns nil for strings), `string` (no `dump`), `table`, `math`, `coroutine`, and " +
-	"`os.time`, `os.clock`, `os.date`, `os.difftime`. There is no `io`, `debug` or `package`, and no file, " +
-	"process or network access except through integrations.\n\n" +
-	"## Calling integrations\n\n" +
-	"Each function takes one table of named parameters (`{}` or no argument when it takes none) and returns one value. " +
-	"Arguments are checked against the function's declaration: a wrong type, an out-of-range number, a missing required " +
-	"parameter or an unknown name raises `invalid_argument`. Functions are `read` or `write`: writes need `--force` " +
-	"or a policy that allows them.\n\n" +
-	"## Errors\n\n" +
-	"Errors raised by kosmo are tables with `code`, `message` and, where they apply, `hint`, `status`, `request_id`, " +
-	"`param`. `tostring(err)` gives `code: message`, and `\"text \" .. err` works. Catch them with `pcall`:\n\n" +
-	"```lua\nlocal ok, err = pcall(app.integrations.heygen.get_video, {video_id = \"missing\"})\n" +
-	"if not ok then print(err.code, err.status, err.message) end\n```\n\n" +
-	"## json\n\n" +
-	"`json.decode` turns objects into tables with named fields (a `null` field is absent) and arrays into lists (a `null` " +
-	"element becomes `json.null`, keeping positions). `json.encode` keeps arrays as arrays and objects as objects; an empty " +
-	"table encodes as `{}` unless it came from a JSON array or was made with `json.array()`. Integers print without a " +
-	"decimal point; NaN and infinities are an error. Invalid JSON raises `invalid_argument` naming the byte offset.\n\n" +
-	"## regex\n\n" +
-	"Patterns are PCRE-style, plain (`\\\\d+`) or delimited with flags (`/\\\\d+/i`). `regex.match(p, s)` returns nil or " +
-	"an array: `[1]` the whole match, `[2]`... the groups, named groups also by name. `regex.match_all` returns an array of " +
-	"those. `regex.gsub(p, s, repl)` returns the new string and the count (`$1`, `${name}` in `repl`, or a function of the " +
-	"match array). `regex.split(p, s)` returns an array. Every match runs under a time limit, so no pattern can hang the host.\n"
+// luaPageIntro is the hand-written part of the page: globals, calling
+// conventions, errors, json and regex.
+//
+//go:embed luapage.md
+var luaPageIntro string

@@ -13,6 +13,8 @@ import (
 // standard library.
 func (h *Host) installModules(L *lua.LState, g *lua.LTable) {
 	g.RawSetString("print", L.NewFunction(builtinPrint))
+	g.RawSetString("tostring", L.NewFunction(builtinTostring))
+	wrapStringFormat(L, g)
 	g.RawSetString(concatGlobal, L.NewFunction(builtinConcat))
 	g.RawSetString("dump", L.NewFunction(builtinDump))
 	g.RawSetString("json", openJSON(L))
@@ -28,8 +30,9 @@ func (h *Host) installModules(L *lua.LState, g *lua.LTable) {
 	g.RawSetString("mcp", h.openMCP(L))
 }
 
-// builtinPrint writes its arguments, converted with tostring and separated
-// by tabs, plus a newline, to the run's output.
+// builtinPrint writes its arguments, converted with tostring (tables
+// rendered readably) and separated by tabs, plus a newline, to the run's
+// output.
 func builtinPrint(L *lua.LState) int {
 	n := L.GetTop()
 	var b strings.Builder
@@ -37,7 +40,7 @@ func builtinPrint(L *lua.LState) int {
 		if i > 1 {
 			b.WriteByte('\t')
 		}
-		b.WriteString(L.ToStringMeta(L.Get(i)).String())
+		b.WriteString(toText(L, L.Get(i)))
 	}
 	b.WriteByte('\n')
 	emit(L, b.String())

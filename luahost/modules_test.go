@@ -48,23 +48,6 @@ func TestJSONModule(t *testing.T) {
 	})
 }
 
-func TestRegexModule(t *testing.T) {
-	runCases(t, []luaCase{
-		{`local m = regex.match("(\\d+)-(\\d+)", "call 555-1234 now") return m[1], m[2], m[3]`, []any{"555-1234", "555", "1234"}},
-		{`return regex.match("/HELLO/i", "say hello") [1]`, []any{"hello"}},
-		{`return regex.match("#^b#m", "a\nb")[1]`, []any{"b"}},
-		{`return regex.match("x", "abc") == nil`, []any{true}},
-		{`local m = regex.match("(?<year>\\d{4})-(?P<month>\\d\\d)", "2026-11") return m.year, m.month, m[2]`, []any{"2026", "11", "2026"}},
-		{`local all = regex.match_all("\\d", "a1b2c3") return #all, all[3][1]`, []any{int64(3), "3"}},
-		{`return regex.gsub("(\\w+)@(\\w+)", "bob@home ann@work", "$2:$1")`, []any{"home:bob work:ann", int64(2)}},
-		{`return regex.gsub("\\d", "a1b2", function(m) return "<" .. m[1] .. ">" end)`, []any{"a<1>b<2>", int64(2)}},
-		{`return regex.gsub("(?<n>\\d)", "a1", "${n}${n}$$")`, []any{"a11$", int64(1)}},
-		{`local p = regex.split("\\s*,\\s*", "a , b,c") return #p, p[1], p[2], p[3]`, []any{int64(3), "a", "b", "c"}},
-		{`local ok, e = pcall(regex.match, "(unclosed", "x") return ok, e.code, e.message:find("(unclosed", 1, true) ~= nil`, []any{false, "invalid_argument", true}},
-		{`local ok, e = pcall(regex.match, "/a/q", "x") return ok, e.code`, []any{false, "invalid_argument"}},
-	})
-}
-
 func TestDumpAndConcat(t *testing.T) {
 	h := newHost(t, nil)
 	env := run(t, h, `dump({b = {1, "two"}, a = true, ["x y"] = json.null}) return 1 .. 2, "a" .. 1.5 .. "b"`)

@@ -74,9 +74,96 @@ func errorMeta(L *lua.LState) *lua.LTable {
 		L.Push(lua.LString(concatPart(L, a, describe) + concatPart(L, b, describe)))
 		return 1
 	}))
+	// The error also behaves as its message for string methods, as
+	// KosmoKrator's string errors do: err:match("..."), err:find(...),
+	// err:lower(), #err. Fields (code, message, hint, ...) are raw and so
+	// are found first.
+	mt.RawSetString("__index", L.NewFunction(errorIndex))
+	mt.RawSetString("__len", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LNumber(len(errorMessage(L.Get(1)))))
+		return 1
+	}))
 	mt.RawSetString("__metatable", lua.LString("kosmo.error"))
 	L.SetField(L.Get(lua.RegistryIndex), errorMetaKey, mt)
 	return mt
+}
+
+// errorMessage is the message of an error table ("" for anything else).
+func errorMessage(v lua.LValue) string {
+	if t, ok := v.(*lua.LTable); ok {
+		return lua.LVAsString(t.RawGetString("message"))
+	}
+	return ""
+}
+
+// errorIndex resolves a missing key of an error table: the name of a
+// string function gives that function applied to the error's message
+// (the error itself, passed as self, stands for its message); any other
+// key is nil.
+func errorIndex(L *lua.LState) int {
+	name, ok := L.Get(2).(lua.LString)
+	strlib, _ := L.GetMetaField(lua.LString(""), "__index").(*lua.LTable)
+	if !ok || strlib == nil {
+		L.Push(lua.LNil)
+		return 1
+	}
+	fn, ok := strlib.RawGetString(string(name)).(*lua.LFunction)
+	if !ok {
+		L.Push(lua.LNil)
+		return 1
+	}
+	self := L.Get(1)
+	L.Push(L.NewFunction(func(L *lua.LState) int {
+		n := L.GetTop()
+		L.Push(fn)
+		for i := 1; i <= n; i++ {
+			v := L.Get(i)
+			if i == 1 && v == self {
+				v = lua.LString(errorMessage(self))
+			}
+			L.Push(v)
+		}
+		L.Call(n, lua.MultRet)
+		return L.GetTop() - n
+	}))
+	return 1
+}
+
+// wrapStringFormat installs stringFormat as string.format in g, and in the
+// table string methods resolve through when that is another table, so
+// that ("%s"):format(err) works too.
+func wrapStringFormat(L *lua.LState, g *lua.LTable) {
+	libs := []*lua.LTable{}
+	if str, ok := g.RawGetString(lua.StringLibName).(*lua.LTable); ok {
+		libs = append(libs, str)
+	}
+	if methods, ok := L.GetMetaField(lua.LString(""), "__index").(*lua.LTable); ok && (len(libs) == 0 || methods != libs[0]) {
+		libs = append(libs, methods)
+	}
+	for _, lib := range libs {
+		if f, ok := lib.RawGetString("format").(*lua.LFunction); ok {
+			lib.RawSetString("format", L.NewFunction(stringFormat(f)))
+		}
+	}
+}
+
+// stringFormat wraps string.format so that "%s" of a value with a
+// __tostring metamethod (kosmo's errors) prints that text rather than the
+// table's address.
+func stringFormat(format *lua.LFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		n := L.GetTop()
+		L.Push(format)
+		for i := 1; i <= n; i++ {
+			v := L.Get(i)
+			if i > 1 && (v.Type() == lua.LTTable || v.Type() == lua.LTUserData) && L.GetMetaField(v, "__tostring") != lua.LNil {
+				v = L.ToStringMeta(v)
+			}
+			L.Push(v)
+		}
+		L.Call(n, 1)
+		return 1
+	}
 }
 
 func concatPart(L *lua.LState, v lua.LValue, describe func(*lua.LState, lua.LValue) string) string {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	kosmodocs "github.com/kosmo-dev/kosmo/docs"
 	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
 )
@@ -17,13 +18,13 @@ func docsHost() (*luahost.Host, error) {
 	for _, ig := range builtinIntegrations() {
 		bindings = append(bindings, luahost.Binding{Integration: ig})
 	}
-	return luahost.New(luahost.Options{Integrations: bindings, Version: versionString()})
+	return luahost.New(luahost.Options{Integrations: bindings, Version: versionString(), Pages: kosmodocs.Guides()})
 }
 
 func docsCommand(st *State) *cli.Command {
 	return &cli.Command{
 		Name:      "integrations:docs",
-		Usage:     "print a docs page as markdown (no PAGE: list the pages)",
+		Usage:     "print a docs page as markdown: an integration (heygen), a function (heygen.list_videos) or a guide (overview, examples, errors, context); no PAGE: the overview and page list",
 		ArgsUsage: "[PAGE]",
 		Action: func(c *cli.Context) error {
 			h, err := docsHost()
@@ -34,11 +35,7 @@ func docsCommand(st *State) *cli.Command {
 				return errcode.New(errcode.UsageError, "integrations:docs takes one PAGE, got %d", c.Args().Len())
 			}
 			if c.Args().Len() == 0 {
-				fmt.Fprintln(st.Stdout, "# kosmo docs pages")
-				fmt.Fprintln(st.Stdout)
-				for _, p := range h.Pages() {
-					fmt.Fprintf(st.Stdout, "- `%s` — %s\n", p.Name, p.Summary)
-				}
+				fmt.Fprint(st.Stdout, h.ListDocsText(""))
 				fmt.Fprintln(st.Stdout, "\nRead one with: kosmo integrations:docs PAGE")
 				return nil
 			}

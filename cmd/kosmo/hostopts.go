@@ -1,6 +1,7 @@
 package main
 
 import (
+	kosmodocs "github.com/kosmo-dev/kosmo/docs"
 	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
@@ -14,6 +15,7 @@ func buildHostOptions(st *State, cfg *Config, o luaOptions) (luahost.Options, fu
 		Sandbox: o.sandbox,
 		Version: versionString(),
 		Stderr:  st.Stderr,
+		Pages:   kosmodocs.Guides(),
 	}
 	cleanup := func() {}
 	mcp, err := mcpProvider(st, cfg, o.mcpConfig)

@@ -41,7 +41,7 @@ func luaFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "sandbox", Usage: "use the built-in simulated HeyGen (no API key, nothing is charged)"},
 		&cli.StringFlag{Name: "account", Usage: "make `NAME` the default account for this run"},
 		&cli.StringFlag{Name: "cpu-limit", Usage: "bound Lua execution time to `SECONDS` (default 30)"},
-		&cli.StringFlag{Name: "memory-limit", Usage: "bound the run's memory to `MB` (default 32)"},
+		&cli.StringFlag{Name: "memory-limit", Usage: "bound the run's memory to `SIZE`: bytes (67108864), with a unit (64MB, 512KB), or megabytes when below 1 MiB (64); default 32MB"},
 		&cli.StringFlag{Name: "timeout", Usage: "bound the whole run to `DURATION` (e.g. 90s, 10m; default none)"},
 		&cli.BoolFlag{Name: "repl", Usage: "start an interactive prompt"},
 		&cli.StringFlag{Name: "mcp-config", Usage: "read MCP servers from `FILE` ({\"mcpServers\": {...}})"},
@@ -224,11 +224,11 @@ func (o luaOptions) limits() (cliLimits, error) {
 		l.CPU, l.cpuSet = time.Duration(secs*float64(time.Second)), true
 	}
 	if o.memory != "" {
-		mb, err := strconv.ParseFloat(o.memory, 64)
-		if err != nil || mb <= 0 || mb > 1<<20 {
-			return l, errcode.New(errcode.UsageError, "--memory-limit %q: want a positive number of megabytes, e.g. 64", o.memory)
+		n, err := parseMemoryLimit(o.memory)
+		if err != nil {
+			return l, errcode.New(errcode.UsageError, "--memory-limit %q: %v", o.memory, err)
 		}
-		l.Memory, l.memSet = int64(mb*(1<<20)), true
+		l.Memory, l.memSet = n, true
 	}
 	if o.timeout != "" {
 		d, err := parseDuration(o.timeout)

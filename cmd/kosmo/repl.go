@@ -17,8 +17,10 @@ import (
 
 const replHelp = `Lua prompt. Globals persist between inputs; each input runs under the run limits.
   =expr            print the value of expr (a bare expression works too)
-  .help            this text
-  .exit            leave (or Ctrl-D)
+  :doc PAGE        print a docs page: heygen, heygen.list_videos, overview, examples, errors, context, lua
+  :doc             the overview of namespaces and pages (docs.list())
+  :help            this text (also .help)
+  :quit            leave (also :q, :exit, .exit or Ctrl-D)
 Incomplete input (an open function, table or string) continues on the next line.
 `
 
@@ -41,7 +43,7 @@ func runREPL(st *State, host *luahost.Host, o luaOptions) error {
 	session := host.NewSession()
 	defer session.Close()
 
-	fmt.Fprintf(st.Stderr, "kosmo %s Lua prompt — .help for help, .exit or Ctrl-D to leave\n", versionString())
+	fmt.Fprintf(st.Stderr, "kosmo %s Lua prompt — :help for help, :quit or Ctrl-D to leave\n", versionString())
 	prompt := func(q string) bool {
 		answer, err := in.ReadLine(q + " [y/N] ")
 		if err != nil {
@@ -66,13 +68,21 @@ func runREPL(st *State, host *luahost.Host, o luaOptions) error {
 			return nil
 		}
 		if len(pending) == 0 {
-			switch strings.TrimSpace(line) {
+			cmd, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+			switch cmd {
 			case "":
 				continue
-			case ".exit", ".quit", "exit", "quit":
+			case ":quit", ":q", ":exit", ".exit", ".quit", "exit", "quit":
 				return nil
-			case ".help", "help":
+			case ":help", ":h", ".help", "help":
 				fmt.Fprint(st.Stderr, replHelp)
+				continue
+			case ":doc", ":docs":
+				replDoc(st, host, strings.TrimSpace(arg))
+				continue
+			}
+			if strings.HasPrefix(cmd, ":") {
+				fmt.Fprintf(st.Stderr, "unknown command %s (:help lists the commands)\n", cmd)
 				continue
 			}
 		}
@@ -91,6 +101,24 @@ func runREPL(st *State, host *luahost.Host, o luaOptions) error {
 		if env.Error != nil {
 			printRunError(st.Stderr, env.Error)
 		}
+	}
+}
+
+// replDoc prints a docs page, or the overview when page is empty; an
+// unknown page prints the nearest names on stderr.
+func replDoc(st *State, host *luahost.Host, page string) {
+	if page == "" {
+		fmt.Fprint(st.Stdout, host.ListDocsText(""))
+		return
+	}
+	body, ok := host.ReadDoc(page)
+	if !ok {
+		fmt.Fprintln(st.Stderr, body)
+		return
+	}
+	fmt.Fprint(st.Stdout, body)
+	if !strings.HasSuffix(body, "\n") {
+		fmt.Fprintln(st.Stdout)
 	}
 }
 
