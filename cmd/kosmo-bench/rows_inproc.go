@@ -243,4 +243,3 @@ return n`
 		met:   verdict(r <= 1.5),
 	}
 }
-

@@ -35,4 +35,3 @@ func commit() string {
 }
 
 func goVersion() string { return runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH }
-
