@@ -37,6 +37,7 @@ type run struct {
 	host     *Host
 	bypassed bool
 
+	exitCode   *int                  // set by os.exit
 	planned    []PlannedRequest      // writes a dry run held back
 	simulators map[string]*dryRouter // integration -> dry-run simulator
 }
