@@ -84,7 +84,7 @@ func (r *run) dryRunTransport(b *Binding, base http.RoundTripper) http.RoundTrip
 	if !ok {
 		d = &dryRouter{run: r, minted: map[string]bool{}}
 		if sim := b.Integration.Simulator; sim != nil {
-			d.sim = sim(registry.SimulatorOptions{ProcessingAfter: -1, CompleteAfter: -1})
+			d.sim = sim(registry.SimulatorOptions{ProcessingAfter: -1, CompleteAfter: -1, ForeignIDs: true})
 		}
 		r.simulators[b.Integration.Name] = d
 	}

@@ -141,6 +141,10 @@ type SimulatorOptions struct {
 	// negative value means at once.
 	ProcessingAfter time.Duration
 	CompleteAfter   time.Duration
+	// ForeignIDs asks the simulator to accept references to records it
+	// does not hold (a dry run's writes name avatars, templates and videos
+	// of a real account) and answer with plausible stand-ins.
+	ForeignIDs bool
 }
 
 // Function returns the function with the given Lua name.
