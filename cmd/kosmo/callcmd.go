@@ -353,5 +353,6 @@ func printPlan(st *State, planned []luahost.PlannedRequest) {
 func headlessCommands(st *State) []*cli.Command {
 	cmds := []*cli.Command{callCommand(st)}
 	cmds = append(cmds, providerCommands(st)...)
-	return cmds
+	cmds = append(cmds, discoveryCommands(st)...)
+	return append(cmds, setupCommands(st)...)
 }

@@ -5,6 +5,7 @@
 package integration
 
 import (
+	"github.com/kosmo-dev/kosmo/heygen"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -18,9 +19,12 @@ func New() *registry.Integration {
 			Label:      "API key",
 			EnvVar:     "HEYGEN_API_KEY",
 			BaseURLEnv: "HEYGEN_API_BASE",
+
+			DefaultBaseURL: heygen.DefaultBaseURL,
 		},
-		Connect:   connect,
-		Simulator: simulator,
+		Connect:     connect,
+		Simulator:   simulator,
+		HealthCheck: "get_current_user",
 	}
 	ig.Functions = append(ig.Functions, kosmoKratorFunctions()...)
 	ig.Functions = append(ig.Functions, moduleXFunctions()...)
