@@ -29,7 +29,7 @@ func callFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "dry-run", Usage: "send reads, hold writes back: each is listed in planned_requests and answered by the simulator"},
 		&cli.BoolFlag{Name: "sandbox", Usage: "use the built-in simulated service (no API key, nothing is charged)"},
 		&cli.StringFlag{Name: "timeout", Usage: "bound the call to `DURATION` (e.g. 90s, 10m)"},
-		&cli.StringSliceFlag{Name: "arg", Usage: "set parameter `KEY=VALUE` (repeatable; values are coerced like --name value)"},
+		&cli.GenericFlag{Name: "arg", Value: &pairList{}, Usage: "set parameter `KEY=VALUE` (repeatable; values are coerced like --name value)"},
 	}
 }
 
@@ -49,7 +49,7 @@ func callCommand(st *State) *cli.Command {
 		Action: func(c *cli.Context) error {
 			argv := c.Args().Slice()
 			if helpAsked(argv) {
-				return cli.ShowCommandHelp(c, c.Command.Name)
+				return showHelp(c)
 			}
 			target, rest := splitTarget(argv)
 			if target == "" {
@@ -78,7 +78,7 @@ func providerCommands(st *State) []*cli.Command {
 			Action: func(c *cli.Context) error {
 				argv := c.Args().Slice()
 				if helpAsked(argv) {
-					return cli.ShowCommandHelp(c, c.Command.Name)
+					return showHelp(c)
 				}
 				fn, rest := splitTarget(argv)
 				if fn == "" {
@@ -355,4 +355,13 @@ func headlessCommands(st *State) []*cli.Command {
 	cmds = append(cmds, providerCommands(st)...)
 	cmds = append(cmds, discoveryCommands(st)...)
 	return append(cmds, setupCommands(st)...)
+}
+
+// showHelp prints a command's help from inside its action (commands that
+// parse their own flags see --help as an argument).
+func showHelp(c *cli.Context) error {
+	if l := c.Lineage(); len(l) > 1 {
+		return cli.ShowCommandHelp(l[1], c.Command.Name)
+	}
+	return cli.ShowCommandHelp(c, c.Command.Name)
 }

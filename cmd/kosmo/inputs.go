@@ -2,6 +2,9 @@ package main
 
 import (
 	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
 
 	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/callargs"
@@ -52,4 +55,24 @@ func scriptInputs(st *State, o luaOptions) (*luahost.ScriptInputs, error) {
 	}
 	in.Input, in.HasInput = v, true
 	return in, nil
+}
+
+// pairList is a repeatable flag that keeps each value whole (urfave's
+// slice flags would split "title=a, b" at the comma).
+type pairList []string
+
+func (p *pairList) Set(v string) error { *p = append(*p, v); return nil }
+
+func (p *pairList) String() string {
+	if p == nil {
+		return ""
+	}
+	return strings.Join(*p, " ")
+}
+
+func pairsOf(c *cli.Context, name string) []string {
+	if p, ok := c.Generic(name).(*pairList); ok && p != nil {
+		return *p
+	}
+	return nil
 }

@@ -51,7 +51,7 @@ func luaFlags() []cli.Flag {
 		&cli.StringFlag{Name: "timeout", Usage: "bound the whole run to `DURATION` (e.g. 90s, 10m; default none)"},
 		&cli.BoolFlag{Name: "repl", Usage: "start an interactive prompt"},
 		&cli.StringFlag{Name: "mcp-config", Usage: "read MCP servers from `FILE` ({\"mcpServers\": {...}})"},
-		&cli.StringSliceFlag{Name: "arg", Usage: "set args.KEY for the script: `KEY=VALUE` (repeatable; true/false/null/numbers are coerced)"},
+		&cli.GenericFlag{Name: "arg", Value: &pairList{}, Usage: "set args.KEY for the script: `KEY=VALUE` (repeatable; true/false/null/numbers are coerced)"},
 		&cli.StringFlag{Name: "input", Usage: "decode one JSON document from `FILE` (- for standard input) into the global input"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "send reads, hold writes back: each is listed in planned_requests and answered by the simulator"},
 	}
@@ -78,7 +78,7 @@ func luaCommand(st *State, name string, scope luahost.Scope, usage string) *cli.
 				repl:      c.Bool("repl"),
 				mcpConfig: c.String("mcp-config"),
 			}
-			o.args, o.input, o.dryRun = c.StringSlice("arg"), c.String("input"), c.Bool("dry-run")
+			o.args, o.input, o.dryRun = pairsOf(c, "arg"), c.String("input"), c.Bool("dry-run")
 			positional := c.Args().Slice()
 			for i, a := range positional {
 				if a == "--" {
