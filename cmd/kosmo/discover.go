@@ -77,7 +77,8 @@ func searchFunctions(query string) []searchHit {
 				case name == w:
 					score += 100
 				case strings.Contains(name, w):
-					score += 40
+					// the more of the name the word covers, the better
+					score += 40 + 30*len(w)/len(name)
 				case nearPart(name, w):
 					score += 15
 				}
