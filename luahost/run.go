@@ -199,7 +199,7 @@ func (r *run) audit(path, account string, op registry.Op, requests *atomic.Int64
 	return func(e *errcode.Error) CallRecord {
 		rec := CallRecord{Path: path, Account: account, Op: string(op), Status: "ok", DurationMs: msSince(started)}
 		if requests != nil {
-			rec.HTTPRequests = requests.Load()
+			rec.HTTPRequests = max(requests.Load(), 0) // a dry run takes back what it did not send
 		}
 		if e != nil {
 			rec.Status = "error"

@@ -33,9 +33,12 @@ func normalizeArgs(app *cli.App, args []string) []string {
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
 		switch {
-		case a == "--":
+		case a == "--" && scriptArgCommands[cmd.Name]:
 			// kept, so the command can tell its FILE from the words after --
 			dashes, after = true, rest[i+1:]
+			i = len(rest)
+		case a == "--":
+			positional = append(positional, rest[i+1:]...)
 			i = len(rest)
 		case a == "-" || !strings.HasPrefix(a, "-"):
 			positional = append(positional, a)
@@ -61,6 +64,9 @@ func normalizeArgs(app *cli.App, args []string) []string {
 	}
 	return out
 }
+
+// scriptArgCommands pass the words after "--" to the script (arg, ...).
+var scriptArgCommands = map[string]bool{"integrations:lua": true, "mcp:lua": true}
 
 func suggest(name string, candidates []string) []string {
 	return registry.Suggest(name, candidates)
