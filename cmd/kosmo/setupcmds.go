@@ -301,8 +301,12 @@ func nextForConfig(e *errcode.Error, path string) string {
 	switch {
 	case strings.Contains(e.Message, "readable by others"):
 		return "chmod 600 " + shellQuote(path)
-	case strings.Contains(e.Message, "plain http"):
-		return "export HEYGEN_API_BASE=https://api.heygen.com"
+	case strings.Contains(e.Message, "plain http") || strings.Contains(e.Message, "not an http(s) URL"):
+		for _, ig := range builtinIntegrations() {
+			if c := ig.Credential; c.BaseURLEnv != "" && c.DefaultBaseURL != "" && strings.Contains(e.Message, "base URL") {
+				return "export " + c.BaseURLEnv + "=" + c.DefaultBaseURL
+			}
+		}
 	}
 	return "${EDITOR:-vi} " + shellQuote(path)
 }
