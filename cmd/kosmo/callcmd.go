@@ -113,8 +113,13 @@ func splitTarget(argv []string) (string, []string) {
 		}
 		if strings.HasPrefix(a, "--") {
 			name, _, hasValue := strings.Cut(a[2:], "=")
-			if callControl[name] && !hasValue {
+			takesValue, control := callControl[name]
+			switch {
+			case hasValue:
+			case control && takesValue:
 				i++
+			case !control && i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "--") && !knownTarget(argv[i+1]):
+				i++ // a parameter's value: --video-id abc heygen.get_video
 			}
 			continue
 		}
@@ -125,6 +130,17 @@ func splitTarget(argv []string) (string, []string) {
 		return a, rest
 	}
 	return "", argv
+}
+
+// knownTarget reports whether word names a built-in integration's
+// function as INTEGRATION.FUNCTION.
+func knownTarget(word string) bool {
+	ig, fn, ok := strings.Cut(word, ".")
+	if !ok {
+		return false
+	}
+	_, _, e := resolveFunction(ig, fn)
+	return e == nil
 }
 
 // providerDocs prints an integration's docs page.
