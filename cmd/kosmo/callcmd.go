@@ -36,7 +36,15 @@ func callFlags() []cli.Flag {
 const callArgsHelp = `Arguments: a JSON object as PAYLOAD (or piped on standard input), and/or
 --some-name value / --some-name=value (sets some_name), --arg key=value,
 --key:json '{"a":1}'. Flags override payload keys. Values are coerced:
-true/false, null, integers, decimals, otherwise strings.`
+true/false, null, integers, decimals, otherwise strings (numbers with leading
+zeros stay strings). Standard input is read for the payload only when no
+PAYLOAD is given and it is not a terminal (give '{}' to skip it).
+
+--json prints one envelope: {function, success, data, error{code, message,
+hint, details}, meta{account, op, dry_run, permission_bypassed, sandbox,
+version}, duration_ms, http_requests}, plus planned_requests in a dry run.
+Without it a string result is printed raw, a list as a table, anything else
+as indented JSON. Exit codes are those of integrations:lua.`
 
 func callCommand(st *State) *cli.Command {
 	return &cli.Command{
