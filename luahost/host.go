@@ -75,6 +75,12 @@ type RunOptions struct {
 	// RenderResults fills Envelope.ResultText with dump renderings of the
 	// returned values (the CLI's human output).
 	RenderResults bool
+	// DryRun holds integration writes back: each is recorded in
+	// Envelope.PlannedRequests and answered by the integration's simulator.
+	DryRun bool
+	// Inputs are the script's args, input and arg/... values (nil: none;
+	// the globals args, input and arg are then not set).
+	Inputs *ScriptInputs
 }
 
 // Host runs chunks. Create it with New.

@@ -28,6 +28,7 @@ var codeMeaning = map[errcode.Code]string{
 	errcode.OutputLimit:      "print/dump wrote more than the output limit",
 	errcode.UsageError:       "the command line was wrong (CLI only)",
 	errcode.ConfigError:      "the configuration file or a setting is invalid (CLI only)",
+	errcode.ScriptExit:       "the script called `os.exit(code)` with a code other than 0; the process exits with that code",
 }
 
 var exitMeaning = map[int]string{

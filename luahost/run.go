@@ -36,6 +36,10 @@ type run struct {
 	opts     *RunOptions
 	host     *Host
 	bypassed bool
+
+	exitCode   *int                  // set by os.exit
+	planned    []PlannedRequest      // writes a dry run held back
+	simulators map[string]*dryRouter // integration -> dry-run simulator
 }
 
 type runKey struct{}
@@ -190,12 +194,12 @@ func (r *run) await(fallback errcode.Code, fn func(ctx context.Context) error) *
 
 // audit starts the integration_calls record of one call and returns the
 // function that completes it; requests (may be nil) counts HTTP requests.
-func (r *run) audit(path, account string, op registry.Op, requests *atomic.Int64) func(*errcode.Error) {
+func (r *run) audit(path, account string, op registry.Op, requests *atomic.Int64) func(*errcode.Error) CallRecord {
 	started := time.Now()
-	return func(e *errcode.Error) {
+	return func(e *errcode.Error) CallRecord {
 		rec := CallRecord{Path: path, Account: account, Op: string(op), Status: "ok", DurationMs: msSince(started)}
 		if requests != nil {
-			rec.HTTPRequests = requests.Load()
+			rec.HTTPRequests = max(requests.Load(), 0) // a dry run takes back what it did not send
 		}
 		if e != nil {
 			rec.Status = "error"
@@ -203,6 +207,7 @@ func (r *run) audit(path, account string, op registry.Op, requests *atomic.Int64
 			rec.Error = &msg
 		}
 		r.record(rec)
+		return rec
 	}
 }
 

@@ -74,6 +74,7 @@ func newApp(st *State) *cli.App {
 			versionCommand(st),
 		},
 	}
+	app.Commands = append(app.Commands, headlessCommands(st)...)
 	for _, c := range app.Commands {
 		c.OnUsageError = onUsage
 	}
