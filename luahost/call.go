@@ -241,11 +241,16 @@ func (h *Host) authorize(r *run, c callSpec) *errcode.Error {
 		if ok {
 			return nil
 		}
-		return errcode.New(errcode.PermissionDenied, "permission denied: you declined %s", c.path).
+		return errcode.New(errcode.PermissionDenied, "Integration '%s' %s access denied: you declined %s", ig, c.f.Op, c.path).
 			WithDetail("function", c.f.Label()).WithDetail("op", string(c.f.Op)).WithDetail("policy", string(decision))
 	}
-	e := errcode.New(errcode.PermissionDenied, "permission denied: %s is a %s operation and the %s %s policy is %q",
-		c.path, c.f.Op, ig, c.f.Op, decision).
+	// The first words are KosmoKrator's, so scripts that match them work here.
+	lead := "Integration '%s' %s access denied: "
+	if decision == registry.Ask {
+		lead = "Integration '%s' %s requires approval: "
+	}
+	e := errcode.New(errcode.PermissionDenied, lead+"%s is a %s operation and the %s %s policy is %q",
+		ig, c.f.Op, c.path, c.f.Op, ig, c.f.Op, decision).
 		WithDetail("function", c.f.Label()).WithDetail("op", string(c.f.Op)).WithDetail("policy", string(decision))
 	if decision == registry.Ask {
 		e.Message += ", which means denied when nobody can be asked (non-interactive run)"
