@@ -20,6 +20,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -52,7 +53,7 @@ type Prompter func(question string) bool
 // Options configure a Host.
 type Options struct {
 	Integrations []Binding
-	MCP          MCPProvider     // nil: no MCP servers configured
+	MCP          mcpapi.Provider // nil: no MCP servers configured
 	Pages        []registry.Page // extra docs pages
 	Scope        Scope
 	Limits       Limits

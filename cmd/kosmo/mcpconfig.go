@@ -5,7 +5,7 @@ import (
 	"io/fs"
 	"path/filepath"
 
-	"github.com/kosmo-dev/kosmo/luahost"
+	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
 	"github.com/kosmo-dev/kosmo/luahost/mcpclient"
 )
@@ -58,7 +58,7 @@ func loadMCPConfig(st *State, explicit string) (*mcpclient.Config, error) {
 // mcpProvider builds the MCP provider for a host: the configured servers,
 // started with kosmo's environment, under the [integrations.mcp.permissions]
 // policy of the config file. nil when no server is configured.
-func mcpProvider(st *State, cfg *Config, explicit string) (luahost.MCPProvider, error) {
+func mcpProvider(st *State, cfg *Config, explicit string) (mcpapi.Provider, error) {
 	mc, err := loadMCPConfig(st, explicit)
 	if err != nil {
 		return nil, err

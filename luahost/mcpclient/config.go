@@ -2,7 +2,7 @@
 // {"mcpServers": {...}} configuration files MCP clients share, starts
 // stdio servers (in their own process group) or connects to streamable
 // HTTP servers lazily on their first use in a run, and stops them all when
-// the run ends. Provider implements luahost.MCPProvider.
+// the run ends. Provider implements mcpapi.Provider.
 package mcpclient
 
 import (
