@@ -2,10 +2,7 @@ package luahost
 
 import (
 	"context"
-	"fmt"
-	"runtime/debug"
 	"strings"
-	"sync/atomic"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -134,45 +131,17 @@ func listOrNone(names []string) string {
 }
 
 // callFunction returns the Lua function for one integration function bound
-// to one account. Every call is validated, permission-checked, audited and
-// run with the CPU clock paused while the integration waits.
+// to one account: a thin adapter over callCore, the path every integration
+// call takes (Host.Call uses it too).
 func (h *Host) callFunction(b *Binding, f *registry.Function, account, path string) lua.LGFunction {
 	return func(L *lua.LState) int {
 		r := activeRun(L, path)
 		args := h.callArgs(L, f, path)
-		var requests atomic.Int64
-		finish := r.audit(path, account, f.Op, &requests)
-
-		validated, verr := f.Validate(args)
-		if verr != nil {
-			e := errcode.From(verr, errcode.InvalidArgument)
-			finish(e)
-			raise(L, e)
+		res := h.callCore(r, h.runSpec(r, b, f, account, path, args))
+		if res.Error != nil && res.Data == nil {
+			raise(L, res.Error)
 		}
-		if e := h.authorize(L, r, b, f, account, path); e != nil {
-			finish(e)
-			raise(L, e)
-		}
-		acct, e := findAccount(b, account)
-		if e != nil {
-			finish(e)
-			raise(L, e)
-		}
-
-		var result any
-		if e := r.await(errcode.LuaRuntimeError, func(ctx context.Context) (err error) {
-			result, err = h.invoke(registry.WithRequestCounter(ctx, &requests), r, b, f, acct, validated)
-			return err
-		}); e != nil {
-			finish(e)
-			if f.Flat && flatCodes[e.Code] && r.ctx.Err() == nil {
-				L.Push(luaconv.ToLua(L, map[string]any{"success": false, "error": e.Message}))
-				return 1
-			}
-			raise(L, e)
-		}
-		finish(nil)
-		L.Push(luaconv.ToLua(L, result))
+		L.Push(luaconv.ToLua(L, res.Data))
 		return 1
 	}
 }
@@ -222,45 +191,6 @@ func (h *Host) callArgs(L *lua.LState, f *registry.Function, path string) map[st
 	return nil
 }
 
-// authorize applies the permission policy. --force bypasses it, and the
-// envelope records that it did.
-func (h *Host) authorize(L *lua.LState, r *run, b *Binding, f *registry.Function, account, path string) *errcode.Error {
-	decision := b.Policy.Decide(f.Op)
-	if decision == registry.Allow {
-		return nil
-	}
-	if h.opts.Force || r.opts.Force {
-		r.bypass()
-		return nil
-	}
-	ig := b.Integration.Name
-	if decision == registry.Ask {
-		prompt := r.opts.Prompt
-		if prompt == nil {
-			prompt = h.opts.Prompt
-		}
-		if prompt != nil {
-			var ok bool
-			r.waiting(func() {
-				ok = prompt(fmt.Sprintf("Allow %s (%s, account %s)?", path, f.Op, account))
-			})
-			if ok {
-				return nil
-			}
-			return errcode.New(errcode.PermissionDenied, "permission denied: you declined %s", path).
-				WithDetail("function", f.Label()).WithDetail("op", string(f.Op))
-		}
-	}
-	e := errcode.New(errcode.PermissionDenied, "permission denied: %s is a %s operation and the %s %s policy is %q",
-		path, f.Op, ig, f.Op, decision).
-		WithDetail("function", f.Label()).WithDetail("op", string(f.Op)).WithDetail("policy", string(decision))
-	if decision == registry.Ask {
-		e.Message += ", which means denied when nobody can be asked (non-interactive run)"
-	}
-	return e.WithHint("rerun with --force to allow it for this run, or set %s %s = \"allow\" under [integrations.%s.permissions] in the config file",
-		ig, f.Op, ig)
-}
-
 func findAccount(b *Binding, name string) (registry.Account, *errcode.Error) {
 	for _, a := range b.Accounts {
 		if a.Name == name {
@@ -290,23 +220,6 @@ func authMissing(b *Binding, account string) *errcode.Error {
 		e.WithDetail("env_var", envVar)
 	}
 	return e.WithDetail("account", account)
-}
-
-// invoke connects the account's session (once per run) and runs the
-// handler, turning a panic into an error instead of crashing the host.
-func (h *Host) invoke(ctx context.Context, r *run, b *Binding, f *registry.Function, acct registry.Account, args map[string]any) (result any, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = errcode.New(errcode.LuaRuntimeError, "internal error in %s: %v", f.Label(), p).
-				WithDetail("stack", string(debug.Stack()))
-		}
-	}()
-	env := registry.Env{Sandbox: h.opts.Sandbox, Transport: h.opts.Transport, Version: h.opts.Version, Progress: h.opts.Stderr}
-	session, err := r.session(ctx, b, acct, env)
-	if err != nil {
-		return nil, err
-	}
-	return f.Handler(ctx, &registry.Call{Function: f, Account: acct.Name, Session: session, Args: args, Env: env})
 }
 
 func (r *run) session(ctx context.Context, b *Binding, acct registry.Account, env registry.Env) (any, error) {

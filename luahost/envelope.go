@@ -10,6 +10,9 @@ type Envelope struct {
 	MemoryUsage      int64        `json:"memory_usage"`
 	IntegrationCalls []CallRecord `json:"integration_calls"`
 	Meta             Meta         `json:"meta"`
+	// PlannedRequests lists the writes a dry run held back (only in dry
+	// runs).
+	PlannedRequests []PlannedRequest `json:"planned_requests,omitempty"`
 
 	// ResultText holds each returned value rendered as dump shows it, for
 	// human output. Filled when RunOptions.RenderResults is set.
@@ -42,4 +45,5 @@ type Meta struct {
 	PermissionBypassed bool   `json:"permission_bypassed"`
 	Sandbox            bool   `json:"sandbox"`
 	Version            string `json:"version"`
+	DryRun             bool   `json:"dry_run,omitempty"`
 }

@@ -102,6 +102,8 @@ func (h *Host) execOn(parent context.Context, L *lua.LState, g *lua.LTable, prot
 	r.mu.Lock()
 	env.IntegrationCalls = append(env.IntegrationCalls, r.calls...)
 	env.Meta.PermissionBypassed = r.bypassed
+	env.Meta.DryRun = ro.DryRun
+	env.PlannedRequests = append(env.PlannedRequests, r.planned...)
 	r.mu.Unlock()
 	mem := r.peak.Load()
 	if g := r.heapGrowth(); g > mem {

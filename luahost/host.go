@@ -76,6 +76,9 @@ type RunOptions struct {
 	// RenderResults fills Envelope.ResultText with dump renderings of the
 	// returned values (the CLI's human output).
 	RenderResults bool
+	// DryRun holds integration writes back: each is recorded in
+	// Envelope.PlannedRequests and answered by the integration's simulator.
+	DryRun bool
 }
 
 // Host runs chunks. Create it with New.

@@ -216,7 +216,7 @@ func (h *Host) callTool(L *lua.LState, r *run, server, name string, args map[str
 	}
 	b := &Binding{Integration: mcpIntegration, Policy: h.opts.MCP.Policy(server)}
 	f := &registry.Function{Name: server + "." + name, FullName: "mcp." + server + "." + name, Op: op}
-	if e := h.authorize(L, r, b, f, server, path); e != nil {
+	if e := h.authorize(r, h.runSpec(r, b, f, server, path, nil)); e != nil {
 		fail(e)
 	}
 

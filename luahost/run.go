@@ -36,6 +36,9 @@ type run struct {
 	opts     *RunOptions
 	host     *Host
 	bypassed bool
+
+	planned    []PlannedRequest      // writes a dry run held back
+	simulators map[string]*dryRouter // integration -> dry-run simulator
 }
 
 type runKey struct{}
@@ -190,9 +193,9 @@ func (r *run) await(fallback errcode.Code, fn func(ctx context.Context) error) *
 
 // audit starts the integration_calls record of one call and returns the
 // function that completes it; requests (may be nil) counts HTTP requests.
-func (r *run) audit(path, account string, op registry.Op, requests *atomic.Int64) func(*errcode.Error) {
+func (r *run) audit(path, account string, op registry.Op, requests *atomic.Int64) func(*errcode.Error) CallRecord {
 	started := time.Now()
-	return func(e *errcode.Error) {
+	return func(e *errcode.Error) CallRecord {
 		rec := CallRecord{Path: path, Account: account, Op: string(op), Status: "ok", DurationMs: msSince(started)}
 		if requests != nil {
 			rec.HTTPRequests = requests.Load()
@@ -203,6 +206,7 @@ func (r *run) audit(path, account string, op registry.Op, requests *atomic.Int64
 			rec.Error = &msg
 		}
 		r.record(rec)
+		return rec
 	}
 }
 

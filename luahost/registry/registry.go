@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Op is a function's permission class.
@@ -93,6 +94,10 @@ type Function struct {
 	// run limits still raise.
 	Flat    bool
 	Handler Handler
+	// Columns name the fields of each item that a person wants to see when
+	// the function's result is a list (kosmo integrations:call prints them
+	// as a table): "id", "status", "created_at", ...
+	Columns []string
 }
 
 // ToolName is the function's MCP tool name: the part of FullName after the
@@ -123,6 +128,19 @@ type Integration struct {
 	// pagination cache). The host calls it lazily, once per account per
 	// run, and passes the result to handlers as Call.Session.
 	Connect func(ctx context.Context, acct Account, env Env) (any, error)
+	// Simulator, when set, returns a fresh in-memory imitation of the
+	// service: kosmo --sandbox serves it on a loopback port, and dry runs
+	// answer the writes they hold back from it.
+	Simulator func(o SimulatorOptions) http.Handler
+}
+
+// SimulatorOptions tune a simulated service.
+type SimulatorOptions struct {
+	// ProcessingAfter and CompleteAfter set the lifecycle of long-running
+	// jobs (rendering a video): zero means the simulator's default, a
+	// negative value means at once.
+	ProcessingAfter time.Duration
+	CompleteAfter   time.Duration
 }
 
 // Function returns the function with the given Lua name.
