@@ -79,6 +79,10 @@ type RunOptions struct {
 	// DryRun holds integration writes back: each is recorded in
 	// Envelope.PlannedRequests and answered by the integration's simulator.
 	DryRun bool
+	// CPU and Memory lower the host's CPU and memory limits for this run
+	// when > 0 (a larger value is ignored: a caller cannot raise them).
+	CPU    time.Duration
+	Memory int64
 }
 
 // Host runs chunks. Create it with New.

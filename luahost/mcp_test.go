@@ -34,7 +34,7 @@ type fakeMCP struct {
 
 func (f *fakeMCP) Servers() []string             { return []string{"files", "tracker"} }
 func (f *fakeMCP) Policy(string) registry.Policy { return f.policy }
-func (f *fakeMCP) Open() mcpapi.Conn         { f.opened.Add(1); return &fakeConn{f: f} }
+func (f *fakeMCP) Open() mcpapi.Conn             { f.opened.Add(1); return &fakeConn{f: f} }
 func (f *fakeMCP) record(server, tool string, a map[string]any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
