@@ -119,6 +119,11 @@ func (s *Session) server(ctx context.Context, name string) (*server, error) {
 	srv, ok := s.servers[name]
 	if !ok {
 		cfg, found := s.p.cfg.Servers[name]
+		if found && cfg.Disabled {
+			s.mu.Unlock()
+			return nil, errcode.New(errcode.ConfigError, "MCP server %q is disabled in %s", name, cfg.Source).
+				WithHint("remove \"disabled\": true from its entry to use it").WithDetail("server", name)
+		}
 		if !found {
 			s.mu.Unlock()
 			return nil, errcode.New(errcode.UnknownFunction, "Unknown MCP server: %s. Configured servers: %s.", name, orNone(s.p.Servers())).
