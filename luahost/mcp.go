@@ -258,18 +258,21 @@ func isNamespace(t *lua.LTable) bool {
 }
 
 func toolResultTable(L *lua.LState, res *mcpapi.ToolResult) lua.LValue {
+	return luaconv.ToLua(L, ToolResultMap(res))
+}
+
+// ToolResultMap is a tool result as scripts and kosmo mcp:call see it:
+// {content, structured, is_error, text}, content keys in snake_case.
+func ToolResultMap(res *mcpapi.ToolResult) map[string]any {
 	content := make([]any, len(res.Content))
 	for i, c := range res.Content {
 		content[i] = snakeContent(c)
 	}
-	t := luaconv.NewObject(L, 4)
-	t.RawSetString("content", luaconv.ToLua(L, content))
+	m := map[string]any{"content": content, "is_error": res.IsError, "text": res.Text()}
 	if res.Structured != nil {
-		t.RawSetString("structured", luaconv.ToLua(L, res.Structured))
+		m["structured"] = res.Structured
 	}
-	t.RawSetString("is_error", lua.LBool(res.IsError))
-	t.RawSetString("text", lua.LString(res.Text()))
-	return t
+	return m
 }
 
 // snakeContent copies a content item with Lua-style keys: mimeType becomes

@@ -21,6 +21,7 @@ func (r reported) Error() string { return fmt.Sprintf("exit %d", r.code) }
 // os.Exit, so tests can run it in-process.
 func Main(st *State) int {
 	app := newApp(st)
+	st.Args = mcpShortcut(st, app, st.Args)
 	args := normalizeArgs(app, st.Args)
 	err := app.RunContext(st.Context, args)
 	if err == nil {
@@ -74,6 +75,7 @@ func newApp(st *State) *cli.App {
 			versionCommand(st),
 		},
 	}
+	app.Commands = append(app.Commands, mcpCommands(st)...)
 	for _, c := range app.Commands {
 		c.OnUsageError = onUsage
 	}
