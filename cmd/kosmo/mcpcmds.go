@@ -67,7 +67,9 @@ func mcpCommands(st *State) []*cli.Command {
 			Usage:           "call a tool: PAYLOAD (JSON object) or stdin, --kebab-name value, --arg k=v; --dry-run, --force, --json",
 			ArgsUsage:       "SERVER.TOOL [PAYLOAD] [--name value ...]",
 			SkipFlagParsing: true,
-			Action:          func(c *cli.Context) error { return mcpCall(st, c, "mcp:call", directArgs(c)) },
+			Action: func(c *cli.Context) error {
+				return directError(st, directArgs(c), mcpCall(st, c, "mcp:call", directArgs(c)))
+			},
 		},
 		{
 			Name:      "mcp:resources",
@@ -95,7 +97,9 @@ func mcpCommands(st *State) []*cli.Command {
 			Usage:           "render a prompt: --arg k=v or --name value for its arguments; --json",
 			ArgsUsage:       "SERVER NAME [--arg k=v ...]",
 			SkipFlagParsing: true,
-			Action:          func(c *cli.Context) error { return mcpPrompt(st, c, directArgs(c)) },
+			Action: func(c *cli.Context) error {
+				return directError(st, directArgs(c), mcpPrompt(st, c, directArgs(c)))
+			},
 		},
 	}
 }
@@ -109,6 +113,26 @@ func directArgs(c *cli.Context) []string {
 		args = args[1:]
 	}
 	return args
+}
+
+// directError reports an error of a command that parses its own flags:
+// Main cannot see their --json behind the "--" that protects them, so the
+// envelope is written here.
+func directError(st *State, argv []string, err error) error {
+	if err == nil || !wantsJSON(argv) {
+		return err
+	}
+	var r reported
+	if errors.As(err, &r) {
+		return err
+	}
+	e, ok := errcode.As(err)
+	if !ok {
+		e = errcode.Wrap(errcode.UsageError, err, "")
+	}
+	env := &luahost.Envelope{Result: []any{}, IntegrationCalls: []luahost.CallRecord{}, Meta: luahost.Meta{Version: versionString()}}
+	writeJSON(st.Stdout, failEnvelope(env, e))
+	return reported{code: e.ExitCode()}
 }
 
 // directCommands parse their own flags (callargs), so the generic flag
