@@ -60,7 +60,7 @@ func mcpCall(st *State, c *cli.Context, command string, argv []string) error {
 	if len(argv) == 0 || strings.HasPrefix(argv[0], "-") {
 		for _, a := range argv {
 			if a == "--help" || a == "-h" {
-				return cli.ShowCommandHelp(c, command)
+				return showHelp(c)
 			}
 		}
 		return errcode.New(errcode.UsageError, "%s: want SERVER.TOOL first", command).
@@ -76,7 +76,7 @@ func mcpCall(st *State, c *cli.Context, command string, argv []string) error {
 		return err
 	}
 	if pre.Bool("help") {
-		return cli.ShowCommandHelp(c, "mcp:call")
+		return showHelp(c)
 	}
 	e, err := newMCPEnv(st, pre.Bool("json"), pre.String("mcp-config"), pre.String("timeout"))
 	if err != nil {
@@ -216,7 +216,7 @@ func mcpPrompt(st *State, c *cli.Context, argv []string) error {
 	var words []string
 	for _, a := range argv {
 		if a == "--help" || a == "-h" {
-			return cli.ShowCommandHelp(c, "mcp:prompt")
+			return showHelp(c)
 		}
 		if strings.HasPrefix(a, "-") {
 			break
@@ -333,4 +333,10 @@ func kindOf(v any) string {
 		return "an object"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// showHelp prints the help of a command that parses its own flags.
+func showHelp(c *cli.Context) error {
+	cli.HelpPrinter(c.App.Writer, cli.CommandHelpTemplate, c.Command)
+	return nil
 }

@@ -67,6 +67,14 @@ func mcpCommands(st *State) []*cli.Command {
 			Usage:           "call a tool: PAYLOAD (JSON object) or stdin, --kebab-name value, --arg k=v; --dry-run, --force, --json",
 			ArgsUsage:       "SERVER.TOOL [PAYLOAD] [--name value ...]",
 			SkipFlagParsing: true,
+			Description: "Arguments: a JSON object as PAYLOAD (or on stdin), --some-name value (sets some_name), --arg key=value,\n" +
+				"--key:json VALUE; values are coerced (true, false, null, numbers). Flags of the command itself:\n" +
+				"   --json               print one JSON envelope on stdout\n" +
+				"   --force              bypass the MCP permission policy for this call\n" +
+				"   --dry-run            run reads, plan writes without sending them\n" +
+				"   --timeout DURATION   give up after DURATION; the servers are stopped\n" +
+				"   --mcp-config FILE    read MCP servers from FILE\n" +
+				"kosmo mcp:<server> <tool> ... is the same as kosmo mcp:call <server>.<tool> ...",
 			Action: func(c *cli.Context) error {
 				return directError(st, directArgs(c), mcpCall(st, c, "mcp:call", directArgs(c)))
 			},
@@ -97,6 +105,8 @@ func mcpCommands(st *State) []*cli.Command {
 			Usage:           "render a prompt: --arg k=v or --name value for its arguments; --json",
 			ArgsUsage:       "SERVER NAME [--arg k=v ...]",
 			SkipFlagParsing: true,
+			Description: "Prompt arguments: --arg key=value or --key value (or a JSON object as PAYLOAD or on stdin).\n" +
+				"Flags of the command itself: --json, --timeout DURATION, --mcp-config FILE.",
 			Action: func(c *cli.Context) error {
 				return directError(st, directArgs(c), mcpPrompt(st, c, directArgs(c)))
 			},

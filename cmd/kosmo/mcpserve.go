@@ -129,7 +129,7 @@ func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
 	} else if g.http == "" && len(g.origins) > 0 {
 		return errcode.New(errcode.UsageError, "--allow-origin applies to --http only")
 	}
-	host, closeHost, upstream, err := newGatewayHost(st, o, g)
+	host, closeHost, upstream, timeout, err := newGatewayHost(st, o, g)
 	if err != nil {
 		return err
 	}
@@ -146,6 +146,7 @@ func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
 		AllowWrites:   g.allowWrites,
 		Force:         o.force,
 		MaxConcurrent: g.maxConcurrent,
+		CallTimeout:   timeout,
 		Version:       versionString(),
 		Log:           st.Stderr,
 	})
@@ -180,24 +181,24 @@ func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
 // newGatewayHost builds the host of mcp:serve: like the lua commands',
 // restricted to the selected integrations and upstream MCP servers, with
 // the write policy of --write. It also returns the MCP provider of the
-// upstreams (nil when none is selected).
-func newGatewayHost(st *State, o luaOptions, g gatewayOptions) (*luahost.Host, func(), *mcpclient.Provider, error) {
+// upstreams (nil when none is selected) and the run timeout in effect.
+func newGatewayHost(st *State, o luaOptions, g gatewayOptions) (*luahost.Host, func(), *mcpclient.Provider, time.Duration, error) {
 	limits, err := o.limits()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	cfg, err := loadConfig(st)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	limits = limits.withConfig(cfg)
 	opts, cleanup, err := buildHostOptions(st, cfg, o)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
-	fail := func(err error) (*luahost.Host, func(), *mcpclient.Provider, error) {
+	fail := func(err error) (*luahost.Host, func(), *mcpclient.Provider, time.Duration, error) {
 		cleanup()
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	opts.Limits = limits.Limits
 	if opts.Integrations, err = selectBindings(opts.Integrations, g.integrations); err != nil {
@@ -221,7 +222,7 @@ func newGatewayHost(st *State, o luaOptions, g gatewayOptions) (*luahost.Host, f
 	if err != nil {
 		return fail(errcode.Wrap(errcode.ConfigError, err, ""))
 	}
-	return host, func() { host.Close(); cleanup() }, upstream, nil
+	return host, func() { host.Close(); cleanup() }, upstream, max(limits.Timeout, 0), nil
 }
 
 // upstreamProvider returns the MCP servers named by --upstream, under the

@@ -56,6 +56,10 @@ type Options struct {
 	// MaxConcurrent bounds the calls running at once (execute_lua,
 	// integration and upstream tools); <= 0 means DefaultMaxConcurrent().
 	MaxConcurrent int
+	// CallTimeout bounds each upstream tool call (0: no bound besides the
+	// client's). Scripts and integration calls are bounded by the host's
+	// limits.
+	CallTimeout time.Duration
 	// StartTimeout bounds starting the upstream servers and listing their
 	// tools (default 30s).
 	StartTimeout time.Duration

@@ -84,8 +84,12 @@ func (c *fakeConn) Tools(context.Context, string) ([]*mcpapi.Tool, error) {
 	}, nil
 }
 
-func (c *fakeConn) CallTool(_ context.Context, _, tool string, args map[string]any) (*mcpapi.ToolResult, error) {
+func (c *fakeConn) CallTool(ctx context.Context, _, tool string, args map[string]any) (*mcpapi.ToolResult, error) {
 	c.f.calls.Add(1)
+	if args["path"] == "slow" {
+		<-ctx.Done()
+		return nil, errcode.New(errcode.NetworkError, "MCP server \"files\": tools/call %s was cancelled", tool)
+	}
 	return &mcpapi.ToolResult{
 		Content:    []map[string]any{{"type": "text", "text": tool + " " + fmt.Sprint(args["path"])}},
 		Structured: map[string]any{"tool": tool, "path": args["path"]},
@@ -266,6 +270,15 @@ func TestUpstreamToolsRoundTrip(t *testing.T) {
 
 	g.Close()
 	assert.Equal(t, int64(1), up.closed.Load(), "closing the gateway stops the upstream servers")
+}
+
+func TestUpstreamCallTimeout(t *testing.T) {
+	up := &fakeUpstream{policy: registry.Policy{Read: registry.Allow}}
+	cs := connect(t, newGateway(t, mcpserver.Options{Upstream: up, Upstreams: []string{"files"}, CallTimeout: 200 * time.Millisecond}))
+	res := call(t, cs, "mcp__files__read_file", map[string]any{"path": "slow"})
+	assert.True(t, res.IsError)
+	assert.Equal(t, "timeout", errorCode(t, res))
+	assert.Contains(t, text(res), "timed out after 200ms")
 }
 
 func TestUnknownSelections(t *testing.T) {

@@ -3,6 +3,7 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -130,11 +131,20 @@ func (g *Gateway) callUpstream(ctx context.Context, server string, t *mcpapi.Too
 			WithDetail("policy", string(d)).
 			WithHint("set %s = \"allow\" under [integrations.mcp.permissions] in the config file, or start the gateway with --force", op))
 	}
+	if g.opts.CallTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, g.opts.CallTimeout)
+		defer cancel()
+	}
 	res, err := g.conn.CallTool(ctx, server, t.Name, args)
 	if err != nil {
 		e := errcode.From(err, errcode.NetworkError)
-		if ctx.Err() != nil && g.ctx.Err() != nil {
+		switch {
+		case g.ctx.Err() != nil:
 			e = errcode.New(errcode.Timeout, "%s: cancelled because kosmo mcp:serve is shutting down", path)
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			e = errcode.New(errcode.Timeout, "%s timed out after %s", path, g.opts.CallTimeout).
+				WithHint("the gateway bounds each call with --timeout").WithDetail("timeout_seconds", g.opts.CallTimeout.Seconds())
 		}
 		return fail(e)
 	}
