@@ -76,7 +76,8 @@ func mcpCommands(st *State) []*cli.Command {
 				"   --mcp-config FILE    read MCP servers from FILE\n" +
 				"kosmo mcp:<server> <tool> ... is the same as kosmo mcp:call <server>.<tool> ...",
 			Action: func(c *cli.Context) error {
-				return directError(st, directArgs(c), mcpCall(st, c, "mcp:call", directArgs(c)))
+				argv := directArgs(c, mcpCallControl, 1)
+				return directError(st, argv, mcpCall(st, c, "mcp:call", argv))
 			},
 		},
 		{
@@ -108,7 +109,8 @@ func mcpCommands(st *State) []*cli.Command {
 			Description: "Prompt arguments: --arg key=value or --key value (or a JSON object as PAYLOAD or on stdin).\n" +
 				"Flags of the command itself: --json, --timeout DURATION, --mcp-config FILE.",
 			Action: func(c *cli.Context) error {
-				return directError(st, directArgs(c), mcpPrompt(st, c, directArgs(c)))
+				argv := directArgs(c, mcpPromptControl, 2)
+				return directError(st, argv, mcpPrompt(st, c, argv))
 			},
 		},
 	}
@@ -117,12 +119,39 @@ func mcpCommands(st *State) []*cli.Command {
 // directArgs are the words of a command that parses its own flags. The
 // "--" that mcpShortcut puts in front of them (so that flag reordering
 // leaves them alone) is dropped.
-func directArgs(c *cli.Context) []string {
+func directArgs(c *cli.Context, control map[string]bool, words int) []string {
 	args := c.Args().Slice()
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
 	}
-	return args
+	return leadingControl(args, control, words)
+}
+
+// leadingControl moves the command's own flags given before its target
+// words (kosmo mcp:call --json notes.echo ...) behind them, where the
+// argument parser expects them.
+func leadingControl(args []string, control map[string]bool, words int) []string {
+	var moved []string
+	for len(args) > 0 && strings.HasPrefix(args[0], "--") {
+		name, _, hasValue := strings.Cut(strings.TrimPrefix(args[0], "--"), "=")
+		takesValue, ok := control[name]
+		if !ok {
+			break
+		}
+		n := 1
+		if takesValue && !hasValue && len(args) > 1 {
+			n = 2
+		}
+		moved = append(moved, args[:n]...)
+		args = args[n:]
+	}
+	k := 0
+	for k < words && k < len(args) && !strings.HasPrefix(args[k], "-") {
+		k++
+	}
+	out := append([]string{}, args[:k]...)
+	out = append(out, moved...)
+	return append(out, args[k:]...)
 }
 
 // directError reports an error of a command that parses its own flags:
@@ -177,7 +206,7 @@ func mcpShortcut(st *State, app *cli.App, args []string) []string {
 		return args
 	}
 	target := server + "."
-	rest := args[2:]
+	rest := leadingControl(args[2:], mcpCallControl, 1)
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		target += rest[0]
 		rest = rest[1:]
