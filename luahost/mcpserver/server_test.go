@@ -61,13 +61,16 @@ type fakeUpstream struct {
 	calls  atomic.Int64
 }
 
-func (f *fakeUpstream) Servers() []string             { return []string{"files"} }
+func (f *fakeUpstream) Servers() []string             { return []string{"down", "files"} }
 func (f *fakeUpstream) Policy(string) registry.Policy { return f.policy }
 func (f *fakeUpstream) Open() mcpapi.Conn             { return &fakeConn{f: f} }
 
 type fakeConn struct{ f *fakeUpstream }
 
-func (c *fakeConn) Tools(context.Context, string) ([]*mcpapi.Tool, error) {
+func (c *fakeConn) Tools(_ context.Context, server string) ([]*mcpapi.Tool, error) {
+	if server == "down" {
+		return nil, errcode.New(errcode.NetworkError, "MCP server \"down\" failed to start: it exited (exit status 2)")
+	}
 	validate := func(args map[string]any) (map[string]any, error) {
 		if _, ok := args["path"].(string); !ok {
 			return nil, errcode.New(errcode.InvalidArgument, "mcp.files.read_file: missing required parameter 'path' (string)")
@@ -270,6 +273,18 @@ func TestUpstreamToolsRoundTrip(t *testing.T) {
 
 	g.Close()
 	assert.Equal(t, int64(1), up.closed.Load(), "closing the gateway stops the upstream servers")
+}
+
+func TestUpstreamThatFailsIsLeftOut(t *testing.T) {
+	up := &fakeUpstream{policy: registry.Policy{Read: registry.Allow}}
+	var log bytes.Buffer
+	g := newGateway(t, mcpserver.Options{Upstream: up, Upstreams: []string{"down", "files"}, Log: &log})
+	assert.Contains(t, g.Tools(), "mcp__files__read_file")
+	assert.Contains(t, log.String(), "kosmo: upstream MCP server down left out: MCP server \"down\" failed to start")
+	assert.Contains(t, log.String(), "kosmo: upstream MCP server files: 1 of 2 tools offered")
+	res := call(t, connect(t, g), "mcp__files__read_file", map[string]any{"path": "a"})
+	assert.False(t, res.IsError)
+	assert.Contains(t, log.String(), "kosmo: call mcp__files__read_file ok ")
 }
 
 func TestUpstreamCallTimeout(t *testing.T) {
