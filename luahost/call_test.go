@@ -186,6 +186,14 @@ func webService(log *webLog, name string) http.Handler {
 	})
 }
 
+// countingRT counts each attempt, as real integrations do.
+type countingRT struct{ base http.RoundTripper }
+
+func (c countingRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	registry.CountRequest(r.Context())
+	return c.base.RoundTrip(r)
+}
+
 func webBinding(base string, sim func() http.Handler) luahost.Binding {
 	do := func(method, path string, body any) registry.Handler {
 		return func(ctx context.Context, c *registry.Call) (any, error) {
@@ -198,13 +206,16 @@ func webBinding(base string, sim func() http.Handler) luahost.Binding {
 			if id, ok := c.Args["id"].(string); ok {
 				p += id
 			}
+			if method == http.MethodPost {
+				p += "?token=secret-" + c.Account // a key in the URL must not reach the plan
+			}
 			req, _ := http.NewRequestWithContext(ctx, method, base+p, rd)
 			req.Header.Set("X-Key", "secret-"+c.Account)
 			tr := c.Env.Transport
 			if tr == nil {
 				tr = http.DefaultTransport
 			}
-			res, err := (&http.Client{Transport: tr}).Do(req)
+			res, err := (&http.Client{Transport: countingRT{tr}}).Do(req)
 			if err != nil {
 				return nil, err
 			}
@@ -247,12 +258,17 @@ func TestDryRunPlansWritesAndAnswersFromTheSimulator(t *testing.T) {
 	require.Len(t, env.PlannedRequests, 2)
 	p := env.PlannedRequests[0]
 	assert.Equal(t, "POST", p.Method)
-	assert.Equal(t, real.URL+"/items", p.URL)
+	assert.Equal(t, real.URL+"/items?token=[redacted]", p.URL)
 	assert.Equal(t, map[string]any{"title": "first"}, p.Body)
 	assert.Equal(t, "app.integrations.web.make", p.Path)
 	assert.Equal(t, "default", p.Account)
 	assert.Equal(t, "allow", p.Permission)
 	assert.Equal(t, map[string]any{"title": "second"}, env.PlannedRequests[1].Body)
+	var counts []int64
+	for _, c := range env.IntegrationCalls {
+		counts = append(counts, c.HTTPRequests)
+	}
+	assert.Equal(t, []int64{1, 0, 0, 0}, counts, "only the real read reached the wire")
 
 	reqs := log.all()
 	assert.Equal(t, []string{

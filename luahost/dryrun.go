@@ -84,7 +84,7 @@ func (r *run) dryRunTransport(b *Binding, base http.RoundTripper) http.RoundTrip
 	if !ok {
 		d = &dryRouter{run: r, minted: map[string]bool{}}
 		if sim := b.Integration.Simulator; sim != nil {
-			d.sim = sim(registry.SimulatorOptions{ProcessingAfter: -1, CompleteAfter: -1})
+			d.sim = sim(registry.SimulatorOptions{ProcessingAfter: -1, CompleteAfter: -1, ForeignIDs: true})
 		}
 		r.simulators[b.Integration.Name] = d
 	}
@@ -133,15 +133,26 @@ func (t *dryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+	// not sent: the call's http_requests counts only what reached the wire
+	registry.UncountRequest(req.Context())
 	if write {
 		info, _ := req.Context().Value(planKey{}).(planInfo)
 		t.router.run.plan(PlannedRequest{Path: info.path, Account: info.account, Method: req.Method,
-			URL: req.URL.String(), Body: decodeBody(body), Permission: info.permission})
+			URL: t.redact(req.URL.String()), Body: decodeBody([]byte(t.redact(string(body)))), Permission: info.permission})
 	}
 	if t.router.sim == nil {
 		return nil, fmt.Errorf("dry run: %s %s was not sent (this integration has no simulator to answer it)", req.Method, req.URL.Path)
 	}
 	return t.router.serve(req, body, t.secrets), nil
+}
+
+// redact blanks the account keys wherever they appear (a service that
+// took its key in the URL or body would otherwise leak it into the plan).
+func (t *dryTransport) redact(s string) string {
+	for _, k := range t.secrets {
+		s = strings.ReplaceAll(s, k, "[redacted]")
+	}
+	return s
 }
 
 // serve answers one request from the simulator. Dry-run ids are stripped

@@ -73,12 +73,16 @@ func (h *Host) execOn(parent context.Context, L *lua.LState, g *lua.LTable, prot
 	fn.Env = g
 	L.SetContext(r.ctx)
 	L.Push(fn)
+	nargs := h.setRunGlobals(L, g, r, ro)
 	r.cpu.start()
-	callErr := L.PCall(0, lua.MultRet, nil)
+	callErr := L.PCall(nargs, lua.MultRet, nil)
 	r.cpu.stop()
 
 	var failure *errcode.Error
+	exited := r.exitStatus()
 	switch {
+	case exited != nil:
+		failure = exitFailure(*exited)
 	case r.stopped() != nil:
 		failure = r.stopped()
 	case parent.Err() != nil:
@@ -87,7 +91,7 @@ func (h *Host) execOn(parent context.Context, L *lua.LState, g *lua.LTable, prot
 		failure = r.mapError(L, callErr, ro.Name)
 	}
 
-	if failure == nil {
+	if failure == nil && exited == nil {
 		top := L.GetTop()
 		for i := 1; i <= top; i++ {
 			v, _ := luaconv.ToGo(L, L.Get(i), luaconv.ToGoOptions{})

@@ -79,6 +79,9 @@ type RunOptions struct {
 	// DryRun holds integration writes back: each is recorded in
 	// Envelope.PlannedRequests and answered by the integration's simulator.
 	DryRun bool
+	// Inputs are the script's args, input and arg/... values (nil: none;
+	// the globals args, input and arg are then not set).
+	Inputs *ScriptInputs
 	// CPU and Memory lower the host's CPU and memory limits for this run
 	// when > 0 (a larger value is ignored: a caller cannot raise them).
 	CPU    time.Duration

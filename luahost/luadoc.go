@@ -27,6 +27,7 @@ var codeMeaning = map[errcode.Code]string{
 	errcode.OutputLimit:      "print/dump wrote more than the output limit",
 	errcode.UsageError:       "the command line was wrong (CLI only)",
 	errcode.ConfigError:      "the configuration file or a setting is invalid (CLI only)",
+	errcode.ScriptExit:       "the script called `os.exit(code)` with a code other than 0; the process exits with that code",
 }
 
 var exitMeaning = map[int]string{
@@ -83,7 +84,10 @@ const luaPageIntro = "# kosmo Lua host\n\n" +
 	"| `json` | `json.encode(v [, {pretty = true}])`, `json.decode(s)`, `json.null`, `json.array(t)`, `json.object(t)` |\n" +
 	"| `regex` | `regex.match`, `regex.match_all`, `regex.gsub`, `regex.split` with PCRE-style patterns |\n" +
 	"| `print(...)` | writes its arguments (tostring, tab-separated) and a newline to the output |\n" +
-	"| `dump(v)` | writes a readable, deterministic rendering of `v` (sorted keys) and returns `v` |\n\n" +
+	"| `dump(v)` | writes a readable, deterministic rendering of `v` (sorted keys) and returns `v` |\n" +
+	"| `args`, `input`, `arg`, `...` | the run's inputs: `--arg key=value` fills `args.key`, `--input FILE` the decoded JSON `input`, words after `--` `arg[1..n]` and `...` (`arg[0]` is the script name); always data, never code |\n" +
+	"| `sleep(seconds)` | pauses without using the CPU budget; bounded by `--timeout` |\n" +
+	"| `os.exit([code])` | ends the run at once: `0`/`true`/none is success, any other code fails with `script_exit` and is the exit status |\n\n" +
 	"The standard library is limited to what cannot touch the host: base functions (no `load`, `loadstring`, " +
 	"`dofile`, `loadfile`, `require`, `module`, `getfenv`, `setfenv`, `newproxy`; `collectgarbage` only without " +
 	"arguments; `getmetatable` returns nil for strings), `string` (no `dump`), `table`, `math`, `coroutine`, and " +

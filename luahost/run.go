@@ -37,6 +37,7 @@ type run struct {
 	host     *Host
 	bypassed bool
 
+	exitCode   *int                  // set by os.exit
 	planned    []PlannedRequest      // writes a dry run held back
 	simulators map[string]*dryRouter // integration -> dry-run simulator
 }
@@ -198,7 +199,7 @@ func (r *run) audit(path, account string, op registry.Op, requests *atomic.Int64
 	return func(e *errcode.Error) CallRecord {
 		rec := CallRecord{Path: path, Account: account, Op: string(op), Status: "ok", DurationMs: msSince(started)}
 		if requests != nil {
-			rec.HTTPRequests = requests.Load()
+			rec.HTTPRequests = max(requests.Load(), 0) // a dry run takes back what it did not send
 		}
 		if e != nil {
 			rec.Status = "error"

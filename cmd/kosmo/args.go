@@ -17,7 +17,7 @@ func normalizeArgs(app *cli.App, args []string) []string {
 		return args
 	}
 	cmd := app.Command(args[1])
-	if cmd == nil {
+	if cmd == nil || cmd.SkipFlagParsing {
 		return args
 	}
 	takesValue := map[string]bool{}
@@ -27,11 +27,16 @@ func normalizeArgs(app *cli.App, args []string) []string {
 			takesValue[n] = !isBool
 		}
 	}
-	var flags, positional []string
+	var flags, positional, after []string
+	dashes := false
 	rest := args[2:]
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
 		switch {
+		case a == "--" && scriptArgCommands[cmd.Name]:
+			// kept, so the command can tell its FILE from the words after --
+			dashes, after = true, rest[i+1:]
+			i = len(rest)
 		case a == "--":
 			positional = append(positional, rest[i+1:]...)
 			i = len(rest)
@@ -50,12 +55,18 @@ func normalizeArgs(app *cli.App, args []string) []string {
 		}
 	}
 	out := append([]string{args[0], args[1]}, flags...)
-	if len(positional) > 0 {
+	if len(positional) > 0 || dashes {
 		out = append(out, "--")
 		out = append(out, positional...)
 	}
+	if dashes {
+		out = append(append(out, "--"), after...)
+	}
 	return out
 }
+
+// scriptArgCommands pass the words after "--" to the script (arg, ...).
+var scriptArgCommands = map[string]bool{"integrations:lua": true, "mcp:lua": true}
 
 func suggest(name string, candidates []string) []string {
 	return registry.Suggest(name, candidates)

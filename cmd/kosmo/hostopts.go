@@ -27,12 +27,12 @@ func buildHostOptions(st *State, cfg *Config, o luaOptions) (luahost.Options, fu
 			return opts, cleanup, err
 		}
 		if o.sandbox {
-			url, stop, err := startSandbox()
+			urls, stop, err := startSandbox(bindings)
 			if err != nil {
 				return opts, cleanup, err
 			}
 			cleanup = stop
-			bindings = sandboxBindings(bindings, url)
+			bindings = sandboxBindings(bindings, urls)
 		}
 		opts.Integrations = bindings
 	}
@@ -41,10 +41,17 @@ func buildHostOptions(st *State, cfg *Config, o luaOptions) (luahost.Options, fu
 
 // sandboxBindings points every account at the simulated service with a
 // stand-in key, so that no real key is sent anywhere in sandbox mode. An
-// integration without accounts gets a default one.
-func sandboxBindings(bindings []luahost.Binding, url string) []luahost.Binding {
+// integration without accounts gets a default one; one without a
+// simulator gets no accounts at all.
+func sandboxBindings(bindings []luahost.Binding, urls map[string]string) []luahost.Binding {
 	out := make([]luahost.Binding, len(bindings))
 	for i, b := range bindings {
+		url, ok := urls[b.Integration.Name]
+		if !ok {
+			b.Accounts = nil
+			out[i] = b
+			continue
+		}
 		accounts := make([]registry.Account, 0, len(b.Accounts)+1)
 		hasDefault := false
 		for _, a := range b.Accounts {

@@ -75,6 +75,7 @@ func newApp(st *State) *cli.App {
 			versionCommand(st),
 		},
 	}
+	app.Commands = append(app.Commands, headlessCommands(st)...)
 	app.Commands = append(app.Commands, mcpCommands(st)...)
 	for _, c := range app.Commands {
 		c.OnUsageError = onUsage

@@ -31,6 +31,12 @@ type luaOptions struct {
 	timeout   string
 	repl      bool
 	mcpConfig string
+
+	// script inputs and dry run (integrations:lua, mcp:lua)
+	args       []string // --arg key=value, as given
+	input      string   // --input FILE|-
+	dryRun     bool
+	scriptArgs []string // the words after --
 }
 
 func luaFlags() []cli.Flag {
@@ -45,6 +51,9 @@ func luaFlags() []cli.Flag {
 		&cli.StringFlag{Name: "timeout", Usage: "bound the whole run to `DURATION` (e.g. 90s, 10m; default none)"},
 		&cli.BoolFlag{Name: "repl", Usage: "start an interactive prompt"},
 		&cli.StringFlag{Name: "mcp-config", Usage: "read MCP servers from `FILE` ({\"mcpServers\": {...}})"},
+		&cli.GenericFlag{Name: "arg", Value: &pairList{}, Usage: "set args.KEY for the script: `KEY=VALUE` (repeatable; true/false/null/numbers are coerced)"},
+		&cli.StringFlag{Name: "input", Usage: "decode one JSON document from `FILE` (- for standard input) into the global input"},
+		&cli.BoolFlag{Name: "dry-run", Usage: "send reads, hold writes back: each is listed in planned_requests and answered by the simulator"},
 	}
 }
 
@@ -69,14 +78,26 @@ func luaCommand(st *State, name string, scope luahost.Scope, usage string) *cli.
 				repl:      c.Bool("repl"),
 				mcpConfig: c.String("mcp-config"),
 			}
-			switch c.Args().Len() {
+			o.args, o.input, o.dryRun = pairsOf(c, "arg"), c.String("input"), c.Bool("dry-run")
+			positional := c.Args().Slice()
+			for i, a := range positional {
+				if a == "--" {
+					positional, o.scriptArgs = positional[:i], positional[i+1:]
+					break
+				}
+			}
+			if len(positional) == 0 && !o.evalSet && len(o.scriptArgs) > 0 {
+				// as lua(1): "-- script.lua a b" names the script first
+				positional, o.scriptArgs = o.scriptArgs[:1], o.scriptArgs[1:]
+			}
+			switch len(positional) {
 			case 0:
 			case 1:
-				o.file = c.Args().First()
+				o.file = positional[0]
 			default:
 				return errcode.New(errcode.UsageError, "%s takes at most one FILE, got %d arguments: %s",
-					name, c.Args().Len(), strings.Join(c.Args().Slice(), " ")).
-					WithHint("quote the code of --eval, or pass one script file")
+					name, len(positional), strings.Join(positional, " ")).
+					WithHint("quote the code of --eval, or pass one script file; give the script's own arguments after --")
 			}
 			return runLua(st, o)
 		},
@@ -124,10 +145,13 @@ func runLua(st *State, o luaOptions) error {
 	if err != nil {
 		return err
 	}
-	ro := luahost.RunOptions{Name: name}
+	inputs, err := scriptInputs(st, o)
+	if err != nil {
+		return err
+	}
+	ro := luahost.RunOptions{Name: name, Inputs: inputs, DryRun: o.dryRun}
 	if !o.json {
 		ro.Live = st.Stdout
-		ro.RenderResults = true
 	}
 	if canPrompt(st, o) {
 		ro.Prompt = terminalPrompter(st)
@@ -139,7 +163,7 @@ func runLua(st *State, o luaOptions) error {
 // canPrompt: permission "ask" prompts only when a person is at a terminal
 // and no machine is reading the output.
 func canPrompt(st *State, o luaOptions) bool {
-	return !o.json && st.StdinTTY && st.StderrTTY && st.Getenv("CI") == "" && o.file != "-"
+	return !o.json && st.StdinTTY && st.StderrTTY && st.Getenv("CI") == "" && o.file != "-" && o.input != "-"
 }
 
 // terminalPrompter asks on stderr and reads the answer from stdin.

@@ -35,9 +35,9 @@ func controlFlags(argv []string, control map[string]bool, target string) (*calla
 	return callargs.Parse(argv, callargs.Options{Control: control, Target: target})
 }
 
-// paramNames are the argument names a tool's schema declares; nil (any
+// schemaParams are the argument names a tool's schema declares; nil (any
 // name) when it declares none or admits others.
-func paramNames(schema map[string]any) []string {
+func schemaParams(schema map[string]any) []string {
 	props, ok := schema["properties"].(map[string]any)
 	if !ok || len(props) == 0 {
 		return nil
@@ -66,7 +66,7 @@ func mcpCall(st *State, c *cli.Context, command string, argv []string) error {
 		return errcode.New(errcode.UsageError, "%s: want SERVER.TOOL first", command).
 			WithHint("for example kosmo mcp:call files.read_text_file --path notes.md, or kosmo mcp:files read_text_file --path notes.md")
 	}
-	server, tool, err := splitTarget(command, argv[0])
+	server, tool, err := splitToolTarget(command, argv[0])
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func mcpCall(st *State, c *cli.Context, command string, argv []string) error {
 	if !st.StdinTTY {
 		stdin = st.Stdin
 	}
-	parsed, err := callargs.Parse(argv[1:], callargs.Options{Control: mcpCallControl, Params: paramNames(t.InputSchema), Target: target, Stdin: stdin})
+	parsed, err := callargs.Parse(argv[1:], callargs.Options{Control: mcpCallControl, Params: schemaParams(t.InputSchema), Target: target, Stdin: stdin})
 	if err != nil {
 		return e.finish(failEnvelope(env, errcode.From(err, errcode.InvalidArgument)), nil)
 	}
@@ -333,10 +333,4 @@ func kindOf(v any) string {
 		return "an object"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-// showHelp prints the help of a command that parses its own flags.
-func showHelp(c *cli.Context) error {
-	cli.HelpPrinter(c.App.Writer, cli.CommandHelpTemplate, c.Command)
-	return nil
 }

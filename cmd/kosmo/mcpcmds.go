@@ -380,8 +380,8 @@ func argCount(c *cli.Context, command string, min, max int, usage string) error 
 	return nil
 }
 
-// splitTarget reads SERVER.TOOL.
-func splitTarget(command, target string) (string, string, error) {
+// splitToolTarget reads SERVER.TOOL.
+func splitToolTarget(command, target string) (string, string, error) {
 	server, tool, ok := strings.Cut(target, ".")
 	if !ok || server == "" || tool == "" {
 		return "", "", errcode.New(errcode.UsageError, "%s: want SERVER.TOOL, got %q", command, target).
@@ -534,6 +534,10 @@ func mcpTools(st *State, c *cli.Context) error {
 	}
 	env.Result = []any{data}
 	return e.finish(env, func(w io.Writer) {
+		if len(servers) == 0 {
+			fmt.Fprintln(w, "No MCP servers configured (.mcp.json, ~/.config/kosmo/mcp.json or --mcp-config FILE).")
+			return
+		}
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, l := range lines {
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", l[0], l[1], l[2])
@@ -551,7 +555,7 @@ func mcpSchema(st *State, c *cli.Context) error {
 	if err := argCount(c, "mcp:schema", 1, 1, "one SERVER.TOOL"); err != nil {
 		return err
 	}
-	server, tool, err := splitTarget("mcp:schema", c.Args().First())
+	server, tool, err := splitToolTarget("mcp:schema", c.Args().First())
 	if err != nil {
 		return err
 	}

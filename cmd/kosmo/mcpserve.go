@@ -29,7 +29,7 @@ func mcpServeCommand(st *State) *cli.Command {
 			&cli.StringFlag{Name: "http", Usage: "serve streamable HTTP on `ADDR` (HOST:PORT, :PORT or PORT; PORT alone binds 127.0.0.1) at /mcp instead of stdio"},
 			&cli.StringFlag{Name: "token-env", Usage: "require the bearer token held in environment variable `NAME` on every HTTP request (needed off loopback)"},
 			&cli.StringSliceFlag{Name: "allow-origin", Usage: "accept browser requests from `ORIGIN` (e.g. https://app.example.com) besides loopback origins"},
-			&cli.StringFlag{Name: "max-concurrent", Usage: fmt.Sprintf("run at most `N` calls at once; more are refused at once (default %d)", mcpserver.DefaultMaxConcurrent())},
+			&cli.StringFlag{Name: "max-concurrent", Usage: "run at most `N` calls at once; more are refused at once (default: two per CPU, at least 4)"},
 			&cli.StringFlag{Name: "shutdown-grace", Value: "10s", Usage: "on SIGTERM/SIGINT, let running calls finish for `DURATION` before cancelling them"},
 			&cli.BoolFlag{Name: "force", Usage: "bypass the permission policy (with --write allow only)"},
 			&cli.BoolFlag{Name: "sandbox", Usage: "use the built-in simulated HeyGen (no API key, nothing is charged)"},

@@ -16,12 +16,16 @@ func report(st *State, o luaOptions, env *luahost.Envelope) error {
 	if o.json {
 		writeJSON(st.Stdout, env)
 	} else {
-		// Output was streamed live; returned values follow, as dump shows them.
-		for _, text := range env.ResultText {
-			fmt.Fprintln(st.Stdout, text)
+		// Output was streamed live; returned values follow: a string raw,
+		// anything else as indented JSON.
+		for _, v := range env.Result {
+			renderValue(st.Stdout, v)
 		}
-		if env.Error != nil {
+		if env.Error != nil && env.Error.Code != string(errcode.ScriptExit) {
 			printRunError(st.Stderr, env.Error)
+		}
+		if o.dryRun {
+			printPlan(st, env.PlannedRequests)
 		}
 	}
 	return reported{code: exitCodeOf(env)}

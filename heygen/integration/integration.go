@@ -5,6 +5,7 @@
 package integration
 
 import (
+	"github.com/kosmo-dev/kosmo/heygen"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -18,8 +19,12 @@ func New() *registry.Integration {
 			Label:      "API key",
 			EnvVar:     "HEYGEN_API_KEY",
 			BaseURLEnv: "HEYGEN_API_BASE",
+
+			DefaultBaseURL: heygen.DefaultBaseURL,
 		},
-		Connect: connect,
+		Connect:     connect,
+		Simulator:   simulator,
+		HealthCheck: "get_current_user",
 	}
 	ig.Functions = append(ig.Functions, kosmoKratorFunctions()...)
 	ig.Functions = append(ig.Functions, moduleXFunctions()...)
@@ -30,7 +35,7 @@ func New() *registry.Integration {
 func kosmoKratorFunctions() []*registry.Function {
 	return []*registry.Function{
 		{
-			Name: "list_videos", FullName: "heygen.heygen_list_videos", Op: registry.Read,
+			Name: "list_videos", Columns: []string{"video_id", "status", "title", "created_at", "duration"}, FullName: "heygen.heygen_list_videos", Op: registry.Read,
 			Summary:     "List generated videos with pagination.",
 			Description: "List generated videos from HeyGen, newest first: ids, statuses and metadata. Use limit and offset for pagination.",
 			Params: append(pagingParams("videos"),
@@ -75,7 +80,7 @@ end`}},
 		},
 		createVideoFunction(),
 		{
-			Name: "list_avatars", FullName: "heygen.heygen_list_avatars", Op: registry.Read,
+			Name: "list_avatars", Columns: []string{"avatar_id", "name", "gender", "avatar_type"}, FullName: "heygen.heygen_list_avatars", Op: registry.Read,
 			Summary: "List all available talking avatars.",
 			Description: "List every avatar look usable in videos (public and your own, including photo avatars): ids, names, " +
 				"preview images and supported engines. Use avatar_id when creating videos.",
@@ -96,7 +101,7 @@ end`}},
 			Handler: listAvatars,
 		},
 		{
-			Name: "list_voices", FullName: "heygen.heygen_list_voices", Op: registry.Read,
+			Name: "list_voices", Columns: []string{"voice_id", "name", "language", "gender"}, FullName: "heygen.heygen_list_voices", Op: registry.Read,
 			Summary:     "List all available voices for video generation.",
 			Description: "List every voice usable in videos: ids, names, languages, gender and preview audio. Use voice_id when creating videos.",
 			Params:      voiceFilterParams(),
@@ -125,7 +130,7 @@ print("Remaining credits: " .. result.data.remaining_quota)`}},
 			Handler: getCurrentUser,
 		},
 		{
-			Name: "list_templates", FullName: "heygen.heygen_list_templates", Op: registry.Read,
+			Name: "list_templates", Columns: []string{"template_id", "name", "aspect_ratio", "created_at"}, FullName: "heygen.heygen_list_templates", Op: registry.Read,
 			Summary:     "List available video templates with pagination.",
 			Description: "List your HeyGen video templates: ids, names, thumbnails and metadata. Use limit and offset for pagination.",
 			Params:      pagingParams("templates"),

@@ -51,7 +51,7 @@ print("Deleted: " .. r.data.video_id)`}},
 			Handler: deleteVideo,
 		},
 		{
-			Name: "list_all_videos", FullName: "heygen.heygen_list_all_videos", Op: registry.Read,
+			Name: "list_all_videos", Columns: []string{"video_id", "status", "title", "created_at", "duration"}, FullName: "heygen.heygen_list_all_videos", Op: registry.Read,
 			Summary:     "List every video, walking all pages.",
 			Description: "Lists all videos of the account, newest first, reading every page (100 per request), optionally stopping after max.",
 			Params: []registry.Param{

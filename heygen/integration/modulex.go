@@ -102,7 +102,7 @@ end`}},
 			Handler: listCustomEventsOptions,
 		},
 		{
-			Name: "list_voice_id_options", FullName: "heygen.heygen_list_voice_id_options", Op: registry.Read, Flat: true,
+			Name: "list_voice_id_options", Columns: []string{"voice_id", "name"}, FullName: "heygen.heygen_list_voice_id_options", Op: registry.Read, Flat: true,
 			Summary:     "List voice ids and names usable for video generation.",
 			Description: "Retrieves every available voice as {voice_id, name} pairs (all pages of GET /v3/voices).",
 			Params:      voiceFilterParams(),

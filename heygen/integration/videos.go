@@ -90,5 +90,5 @@ func checkTestMode(f string, args map[string]any, sandbox bool) error {
 	}
 	return invalid(f, "test = true is not available: HeyGen's current API has no test mode, so this call would create a real video and spend credits").
 		WithDetail("param", "test").
-		WithHint("run the script with --sandbox to try it for free, or pass test = false to create a real video")
+		WithHint("rehearse the run with --dry-run (reads are real, the video is planned, not created), try it for free with --sandbox, or pass test = false to create a real video")
 }

@@ -38,6 +38,9 @@ const (
 	// the original list of DESIGN section 6; it exits 3 like the other
 	// auth/config errors.
 	ConfigError Code = "config_error"
+	// ScriptExit is a script that ended itself with os.exit(code), code
+	// not 0; the process exits with that code (details.exit_code).
+	ScriptExit Code = "script_exit"
 )
 
 // Exit codes of the kosmo binary.
@@ -67,6 +70,7 @@ var exitCodes = map[Code]int{
 	OutputLimit:      ExitLimit,
 	UsageError:       ExitUsage,
 	ConfigError:      ExitAuthConfig,
+	ScriptExit:       ExitScript,
 }
 
 // All returns every registered code, sorted.
@@ -149,6 +153,11 @@ func (e *Error) ExitCode() int {
 	if e.Code == APIError {
 		if s, ok := e.Details["status"].(int); ok && (s == 401 || s == 403) {
 			return ExitAuthConfig
+		}
+	}
+	if e.Code == ScriptExit {
+		if c, ok := e.Details["exit_code"].(int); ok && c > 0 && c < 256 {
+			return c
 		}
 	}
 	if c, ok := exitCodes[e.Code]; ok {

@@ -16,7 +16,7 @@ func TestExitCodes(t *testing.T) {
 	cases := map[Code]int{
 		LuaSyntaxError: 1, LuaRuntimeError: 1, InvalidArgument: 1, UnknownFunction: 1,
 		UnknownAccount: 3, AuthMissing: 3, ConfigError: 3, PermissionDenied: 5, APIError: 1, RateLimited: 1,
-		NetworkError: 1, Timeout: 4, CPULimit: 4, MemoryLimit: 4, OutputLimit: 4, UsageError: 2,
+		NetworkError: 1, Timeout: 4, CPULimit: 4, MemoryLimit: 4, OutputLimit: 4, UsageError: 2, ScriptExit: 1,
 	}
 	for code, want := range cases {
 		assert.Equal(t, want, (&Error{Code: code}).ExitCode(), code)
@@ -28,6 +28,11 @@ func TestAPIErrorUnauthorizedExitsAsAuth(t *testing.T) {
 	e := New(APIError, "nope").WithDetail("status", 401)
 	assert.Equal(t, ExitAuthConfig, e.ExitCode())
 	assert.Equal(t, ExitScript, New(APIError, "nope").WithDetail("status", 404).ExitCode())
+}
+
+func TestScriptExitKeepsTheScriptsStatus(t *testing.T) {
+	assert.Equal(t, 3, New(ScriptExit, "bye").WithDetail("exit_code", 3).ExitCode())
+	assert.Equal(t, ExitScript, New(ScriptExit, "bye").ExitCode())
 }
 
 func TestWrappingKeepsCodeAndHint(t *testing.T) {

@@ -21,3 +21,11 @@ func CountRequest(ctx context.Context) {
 		n.Add(1)
 	}
 }
+
+// UncountRequest takes back one request counted against ctx: a dry run
+// answers it from the simulator instead of sending it.
+func UncountRequest(ctx context.Context) {
+	if n, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
+		n.Add(-1)
+	}
+}

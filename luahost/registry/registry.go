@@ -115,6 +115,9 @@ type Credential struct {
 	Label      string // "API key"
 	EnvVar     string // HEYGEN_API_KEY; HEYGEN_API_KEY_<NAME> adds accounts
 	BaseURLEnv string // HEYGEN_API_BASE overrides the service URL
+	// DefaultBaseURL is the service URL when nothing overrides it (shown
+	// by kosmo integrations:status).
+	DefaultBaseURL string
 }
 
 // Integration is one service exposed at app.integrations.<Name>.
@@ -132,6 +135,10 @@ type Integration struct {
 	// service: kosmo --sandbox serves it on a loopback port, and dry runs
 	// answer the writes they hold back from it.
 	Simulator func(o SimulatorOptions) http.Handler
+	// HealthCheck names a cheap read function without required
+	// parameters that proves an account's credentials work (kosmo
+	// integrations:doctor calls it for every account).
+	HealthCheck string
 }
 
 // SimulatorOptions tune a simulated service.
@@ -141,6 +148,10 @@ type SimulatorOptions struct {
 	// negative value means at once.
 	ProcessingAfter time.Duration
 	CompleteAfter   time.Duration
+	// ForeignIDs asks the simulator to accept references to records it
+	// does not hold (a dry run's writes name avatars, templates and videos
+	// of a real account) and answer with plausible stand-ins.
+	ForeignIDs bool
 }
 
 // Function returns the function with the given Lua name.
