@@ -25,7 +25,7 @@ func mcpServeCommand(st *State) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "integration", Aliases: []string{"integrations"}, Usage: "offer the functions of integration `NAME` as tools (repeatable or comma list; default all)"},
 			&cli.StringSliceFlag{Name: "upstream", Aliases: []string{"upstreams"}, Usage: "proxy the tools of configured MCP server `NAME` (repeatable or comma list; default none)"},
-			&cli.StringFlag{Name: "write", Value: "deny", Usage: "`deny|allow`: deny hides write tools and denies writes in execute_lua; allow offers them and runs them where the policy would ask"},
+			&cli.StringFlag{Name: "write", Value: "deny", Usage: "`MODE` deny hides write tools and denies writes in execute_lua; allow offers them and runs them where the policy would ask"},
 			&cli.StringFlag{Name: "http", Usage: "serve streamable HTTP on `ADDR` (HOST:PORT, :PORT or PORT; PORT alone binds 127.0.0.1) at /mcp instead of stdio"},
 			&cli.StringFlag{Name: "token-env", Usage: "require the bearer token held in environment variable `NAME` on every HTTP request (needed off loopback)"},
 			&cli.StringSliceFlag{Name: "allow-origin", Usage: "accept browser requests from `ORIGIN` (e.g. https://app.example.com) besides loopback origins"},
