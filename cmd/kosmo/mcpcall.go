@@ -88,76 +88,94 @@ func mcpCall(st *State, c *cli.Context, command string, argv []string) error {
 	}
 	conn := e.open()
 	defer conn.Close()
-	env := e.envelope(nil)
-	env.Result = []any{}
-	env.Meta.DryRun = pre.Bool("dry-run")
+	dryRun := pre.Bool("dry-run")
+	env := callEnvelope{Function: target, Meta: callMeta{Account: server, DryRun: dryRun, Version: versionString()}}
+	started := time.Now()
+	var res *mcpapi.ToolResult
+	// finish writes the call envelope (or the human rendering) once the
+	// call succeeded or failed with failure.
+	finish := func(failure *errcode.Error) error {
+		env.Success = failure == nil
+		env.DurationMs = float64(time.Since(started).Microseconds()) / 1000
+		if failure != nil {
+			env.Error = newCallError(failure)
+		}
+		if dryRun && env.PlannedRequests == nil {
+			env.PlannedRequests = &[]luahost.PlannedRequest{}
+		}
+		if e.json {
+			writeJSON(st.Stdout, env)
+		} else {
+			if res != nil && failure == nil {
+				printToolResult(st.Stdout, res)
+			}
+			if failure != nil {
+				printRunError(st.Stderr, &luahost.ErrorInfo{Code: string(failure.Code), Message: failure.Message, Hint: failure.Hint})
+			}
+			if env.PlannedRequests != nil {
+				printPlan(st, *env.PlannedRequests)
+			}
+		}
+		if failure != nil {
+			return reported{code: failure.ExitCode()}
+		}
+		return nil
+	}
 
 	t, ce := e.findTool(conn, server, tool)
 	if ce != nil {
-		return e.finish(failEnvelope(env, ce), nil)
+		return finish(ce)
 	}
+	env.Meta.Op = string(t.Op())
 	var stdin io.Reader
 	if !st.StdinTTY {
 		stdin = st.Stdin
 	}
 	parsed, err := callargs.Parse(argv[1:], callargs.Options{Control: mcpCallControl, Params: schemaParams(t.InputSchema), Target: target, Stdin: stdin})
 	if err != nil {
-		return e.finish(failEnvelope(env, errcode.From(err, errcode.InvalidArgument)), nil)
+		return finish(errcode.From(err, errcode.InvalidArgument))
 	}
-
-	path := "app.mcp." + server + "." + t.Name
-	started := time.Now()
-	audit := func(failure *errcode.Error) {
-		rec := luahost.CallRecord{Path: path, Account: server, Op: string(t.Op()), Status: "ok",
-			DurationMs: float64(time.Since(started).Microseconds()) / 1000}
-		if failure != nil {
-			rec.Status = "error"
-			msg := string(failure.Code) + ": " + failure.Message
-			rec.Error = &msg
-		}
-		env.IntegrationCalls = append(env.IntegrationCalls, rec)
-	}
-	fail := func(failure *errcode.Error) error {
-		audit(failure)
-		return e.finish(failEnvelope(env, failure), nil)
-	}
-
 	args := parsed.Args
 	if t.Validate != nil {
 		validated, err := t.Validate(args)
 		if err != nil {
-			return fail(errcode.From(err, errcode.InvalidArgument))
+			return finish(errcode.From(err, errcode.InvalidArgument))
 		}
 		args = validated
 	}
-	permission, pe := e.authorize(server, t, path, pre.Bool("force"), pre.Bool("json"))
+	path := "app.mcp." + server + "." + t.Name
+	permission, pe := e.authorize(server, t, path, pre.Bool("force"), pre.Bool("json") || parsed.PayloadFromStdin)
+	if dryRun && (pe != nil || t.Op() == registry.Write) {
+		env.PlannedRequests = &[]luahost.PlannedRequest{planned(path, server, t.Name, args, permission)}
+	}
 	if pe != nil {
-		if env.Meta.DryRun {
-			env.PlannedRequests = []luahost.PlannedRequest{planned(path, server, t.Name, args, string(permission))}
-		}
-		return fail(pe)
+		return finish(pe)
 	}
 	env.Meta.PermissionBypassed = permission == "bypassed"
-	if env.Meta.DryRun && t.Op() == registry.Write {
-		env.PlannedRequests = []luahost.PlannedRequest{planned(path, server, t.Name, args, string(permission))}
-		env.Result = []any{map[string]any{"dry_run": true, "server": server, "tool": t.Name, "arguments": args}}
-		audit(nil)
-		return e.finish(env, func(w io.Writer) {
-			b, _ := json.Marshal(args)
-			fmt.Fprintf(w, "dry run: %s is a write; it would be called with %s\n", path, b)
-		})
+	if dryRun && t.Op() == registry.Write {
+		return finish(nil)
 	}
 
-	res, err := conn.CallTool(e.ctx, server, t.Name, args)
+	res, err = conn.CallTool(e.ctx, server, t.Name, args)
 	if err != nil {
-		return fail(e.code(err, path))
+		return finish(e.code(err, path))
 	}
-	env.Result = []any{luahost.ToolResultMap(res)}
+	env.Data = luahost.ToolResultMap(res)
 	if res.IsError {
-		return fail(luahost.ToolError(server, t.Name, res))
+		return finish(luahost.ToolError(server, t.Name, res))
 	}
-	audit(nil)
-	return e.finish(env, func(w io.Writer) { printToolResult(w, res) })
+	return finish(nil)
+}
+
+// callLabel is the function name mcp:call's envelope gives a command line
+// ("mcp.notes.echo"), for errors found before the call could be made.
+func callLabel(argv []string) string {
+	if len(argv) > 0 {
+		if server, tool, ok := strings.Cut(argv[0], "."); ok && server != "" && tool != "" {
+			return "mcp." + server + "." + tool
+		}
+	}
+	return "mcp"
 }
 
 // authorize applies the MCP policy to one tool call: allowed, bypassed
@@ -243,11 +261,9 @@ func mcpPrompt(st *State, c *cli.Context, argv []string) error {
 	}
 	conn := e.open()
 	defer conn.Close()
-	env := e.envelope(nil)
-	env.Result = []any{}
 	prompts, err := conn.Prompts(e.ctx, server)
 	if err != nil {
-		return e.finish(failEnvelope(env, e.code(err, "listing the prompts of "+server)), nil)
+		return e.fail(e.code(err, "listing the prompts of "+server))
 	}
 	var prompt *mcpapi.Prompt
 	var names []string
@@ -263,7 +279,7 @@ func mcpPrompt(st *State, c *cli.Context, argv []string) error {
 			ue.Message += " Did you mean: " + strings.Join(s, ", ")
 			ue.WithDetail("suggestions", s)
 		}
-		return e.finish(failEnvelope(env, ue.WithHint("prompts of %s: %s", server, orNone(names))), nil)
+		return e.fail(ue.WithHint("prompts of %s: %s", server, orNone(names)))
 	}
 	params := make([]string, 0, len(prompt.Arguments))
 	for _, a := range prompt.Arguments {
@@ -275,24 +291,25 @@ func mcpPrompt(st *State, c *cli.Context, argv []string) error {
 	}
 	parsed, err := callargs.Parse(argv[2:], callargs.Options{Control: mcpPromptControl, Params: params, Target: target, Stdin: stdin})
 	if err != nil {
-		return e.finish(failEnvelope(env, errcode.From(err, errcode.InvalidArgument)), nil)
+		return e.fail(errcode.From(err, errcode.InvalidArgument))
 	}
 	args, ae := promptStrings(target, parsed.Args)
 	if ae != nil {
-		return e.finish(failEnvelope(env, ae), nil)
+		return e.fail(ae)
 	}
 	for _, a := range prompt.Arguments {
 		if _, ok := args[a.Name]; a.Required && !ok {
-			return e.finish(failEnvelope(env, errcode.New(errcode.InvalidArgument, "%s: missing required argument '%s'", target, a.Name).
-				WithHint("give it as --%s VALUE or --arg %s=VALUE", strings.ReplaceAll(a.Name, "_", "-"), a.Name)), nil)
+			return e.fail(errcode.New(errcode.InvalidArgument, "%s: missing required argument '%s'", target, a.Name).
+				WithHint("give it as --%s VALUE or --arg %s=VALUE", strings.ReplaceAll(a.Name, "_", "-"), a.Name))
 		}
 	}
 	res, err := conn.GetPrompt(e.ctx, server, name, args)
 	if err != nil {
-		return e.finish(failEnvelope(env, e.code(err, target)), nil)
+		return e.fail(e.code(err, target))
 	}
-	env.Result = []any{luahost.PromptResultMap(res)}
-	return e.finish(env, func(w io.Writer) {
+	rendered := luahost.PromptResultMap(res)
+	rendered["server"], rendered["prompt"] = server, name
+	return e.report(rendered, nil, func(w io.Writer) {
 		for _, m := range res.Messages {
 			text, _ := m.Content["text"].(string)
 			if text == "" {

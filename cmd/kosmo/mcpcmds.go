@@ -22,8 +22,9 @@ import (
 
 // The headless mcp:* commands look at and call configured MCP servers
 // without Lua. Servers a command uses are started for it and stopped when
-// it returns, however it ends. With --json each prints one envelope (the
-// shape of integrations:lua's) whose result.0 holds the data.
+// it returns, however it ends. With --json each prints one JSON object
+// with "success" and, on failure, "error" ({code, message, hint,
+// details}); mcp:call prints the call envelope of integrations:call.
 
 func mcpCommandFlags(extra ...cli.Flag) []cli.Flag {
 	return append([]cli.Flag{
@@ -77,7 +78,7 @@ func mcpCommands(st *State) []*cli.Command {
 				"kosmo mcp:<server> <tool> ... is the same as kosmo mcp:call <server>.<tool> ...",
 			Action: func(c *cli.Context) error {
 				argv := directArgs(c, mcpCallControl, 1)
-				return directError(st, argv, mcpCall(st, c, "mcp:call", argv))
+				return directError(st, argv, callLabel(argv), mcpCall(st, c, "mcp:call", argv))
 			},
 		},
 		{
@@ -110,7 +111,7 @@ func mcpCommands(st *State) []*cli.Command {
 				"Flags of the command itself: --json, --timeout DURATION, --mcp-config FILE.",
 			Action: func(c *cli.Context) error {
 				argv := directArgs(c, mcpPromptControl, 2)
-				return directError(st, argv, mcpPrompt(st, c, argv))
+				return directError(st, argv, "", mcpPrompt(st, c, argv))
 			},
 		},
 	}
@@ -154,10 +155,11 @@ func leadingControl(args []string, control map[string]bool, words int) []string 
 	return append(out, args[k:]...)
 }
 
-// directError reports an error of a command that parses its own flags:
-// Main cannot see their --json behind the "--" that protects them, so the
-// envelope is written here.
-func directError(st *State, argv []string, err error) error {
+// directError reports an error of a command that parses its own flags
+// (found before it could report it itself): Main cannot see their --json
+// behind the "--" that protects them. function names the call target of
+// mcp:call ("" for mcp:prompt).
+func directError(st *State, argv []string, function string, err error) error {
 	if err == nil || !wantsJSON(argv) {
 		return err
 	}
@@ -169,8 +171,11 @@ func directError(st *State, argv []string, err error) error {
 	if !ok {
 		e = errcode.Wrap(errcode.UsageError, err, "")
 	}
-	env := &luahost.Envelope{Result: []any{}, IntegrationCalls: []luahost.CallRecord{}, Meta: luahost.Meta{Version: versionString()}}
-	writeJSON(st.Stdout, failEnvelope(env, e))
+	if function != "" {
+		writeJSON(st.Stdout, callEnvelope{Function: function, Error: newCallError(e), Meta: callMeta{Version: versionString(), DryRun: dryRunAsked(argv)}})
+	} else {
+		writeJSON(st.Stdout, map[string]any{"success": false, "error": newCallError(e)})
+	}
 	return reported{code: e.ExitCode()}
 }
 
@@ -238,7 +243,6 @@ func configuredServer(st *State, args []string, name string) bool {
 type mcpEnv struct {
 	st       *State
 	json     bool
-	started  time.Time
 	provider *mcpclient.Provider
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -246,7 +250,7 @@ type mcpEnv struct {
 }
 
 func newMCPEnv(st *State, jsonOut bool, mcpConfig, timeout string) (*mcpEnv, error) {
-	e := &mcpEnv{st: st, json: jsonOut, started: time.Now()}
+	e := &mcpEnv{st: st, json: jsonOut}
 	if timeout != "" {
 		d, err := parseDuration(timeout)
 		if err != nil {
@@ -342,34 +346,35 @@ func sortedCopy(names []string) []string {
 	return out
 }
 
-// envelope is a successful command's result.
-func (e *mcpEnv) envelope(data any) *luahost.Envelope {
-	return &luahost.Envelope{Success: true, Result: []any{data}, IntegrationCalls: []luahost.CallRecord{},
-		ExecutionTimeMs: float64(time.Since(e.started).Microseconds()) / 1000, Meta: luahost.Meta{Version: versionString()}}
-}
-
-// finish prints env (JSON, or human via text when it succeeded) and exits
-// with its code.
-func (e *mcpEnv) finish(env *luahost.Envelope, text func(w io.Writer)) error {
-	env.ExecutionTimeMs = float64(time.Since(e.started).Microseconds()) / 1000
+// report prints a command's result: with --json one object holding
+// "success", the fields and, on failure, "error"; otherwise text (when
+// given) and the error on stderr. It returns the exit code.
+func (e *mcpEnv) report(fields map[string]any, failure *errcode.Error, text func(w io.Writer)) error {
 	if e.json {
-		writeJSON(e.st.Stdout, env)
+		out := map[string]any{"success": failure == nil}
+		for k, v := range fields {
+			out[k] = v
+		}
+		if failure != nil {
+			out["error"] = newCallError(failure)
+		}
+		writeJSON(e.st.Stdout, out)
 	} else {
-		if text != nil && (env.Success || len(env.Result) > 0) {
+		if text != nil {
 			text(e.st.Stdout)
 		}
-		if env.Error != nil {
-			printRunError(e.st.Stderr, env.Error)
+		if failure != nil {
+			printRunError(e.st.Stderr, &luahost.ErrorInfo{Code: string(failure.Code), Message: failure.Message, Hint: failure.Hint})
 		}
 	}
-	return reported{code: exitCodeOf(env)}
+	if failure != nil {
+		return reported{code: failure.ExitCode()}
+	}
+	return nil
 }
 
-func failEnvelope(env *luahost.Envelope, e *errcode.Error) *luahost.Envelope {
-	env.Success = false
-	env.Error = &luahost.ErrorInfo{Code: string(e.Code), Message: e.Message, Hint: e.Hint, Details: e.Details}
-	return env
-}
+// fail reports a failure that left nothing else to show.
+func (e *mcpEnv) fail(failure *errcode.Error) error { return e.report(nil, failure, nil) }
 
 func argCount(c *cli.Context, command string, min, max int, usage string) error {
 	n := c.Args().Len()
@@ -418,8 +423,7 @@ func mcpList(st *State, c *cli.Context) error {
 		servers = append(servers, m)
 	}
 	sources := append([]string{}, cfg.Sources...)
-	env := e.envelope(map[string]any{"servers": servers, "sources": sources})
-	return e.finish(env, func(w io.Writer) {
+	return e.report(map[string]any{"servers": servers, "sources": sources}, nil, func(w io.Writer) {
 		if len(servers) == 0 {
 			fmt.Fprintln(w, "No MCP servers configured (.mcp.json, ~/.config/kosmo/mcp.json or --mcp-config FILE).")
 			return
@@ -463,8 +467,7 @@ func mcpStatus(st *State, c *cli.Context) error {
 	for i, s := range status {
 		items[i] = s
 	}
-	env := e.envelope(map[string]any{"servers": items})
-	return e.finish(env, func(w io.Writer) {
+	return e.report(map[string]any{"servers": items}, nil, func(w io.Writer) {
 		if len(status) == 0 {
 			fmt.Fprintln(w, "No MCP servers configured (.mcp.json, ~/.config/kosmo/mcp.json or --mcp-config FILE).")
 			return
@@ -502,18 +505,18 @@ func mcpTools(st *State, c *cli.Context) error {
 	defer conn.Close()
 	tools := []any{}
 	var lines [][3]string
-	env := e.envelope(nil)
+	var failure *errcode.Error
 	var failures []any
 	for _, server := range servers {
 		list, err := conn.Tools(e.ctx, server)
 		if err != nil {
 			ce := e.code(err, "listing the tools of "+server)
 			if len(servers) == 1 || e.ctx.Err() != nil {
-				return e.finish(failEnvelope(env, ce), nil)
+				return e.fail(ce)
 			}
 			failures = append(failures, map[string]any{"server": server, "code": string(ce.Code), "message": ce.Message})
-			if env.Error == nil {
-				failEnvelope(env, ce)
+			if failure == nil {
+				failure = ce
 			}
 			continue
 		}
@@ -532,8 +535,7 @@ func mcpTools(st *State, c *cli.Context) error {
 	if len(failures) > 0 {
 		data["errors"] = failures
 	}
-	env.Result = []any{data}
-	return e.finish(env, func(w io.Writer) {
+	return e.report(data, failure, func(w io.Writer) {
 		if len(servers) == 0 {
 			fmt.Fprintln(w, "No MCP servers configured (.mcp.json, ~/.config/kosmo/mcp.json or --mcp-config FILE).")
 			return
@@ -571,11 +573,11 @@ func mcpSchema(st *State, c *cli.Context) error {
 	defer conn.Close()
 	t, ce := e.findTool(conn, server, tool)
 	if ce != nil {
-		return e.finish(failEnvelope(e.envelope(nil), ce), nil)
+		return e.fail(ce)
 	}
 	m := luahost.ToolMap(t)
 	m["server"] = server
-	return e.finish(e.envelope(m), func(w io.Writer) {
+	return e.report(map[string]any{"tool": m}, nil, func(w io.Writer) {
 		op := "write"
 		if t.ReadOnly {
 			op = "read"
@@ -606,13 +608,13 @@ func mcpResources(st *State, c *cli.Context) error {
 	defer conn.Close()
 	list, err := conn.Resources(e.ctx, server)
 	if err != nil {
-		return e.finish(failEnvelope(e.envelope(nil), e.code(err, "listing the resources of "+server)), nil)
+		return e.fail(e.code(err, "listing the resources of "+server))
 	}
 	items := make([]any, len(list))
 	for i, r := range list {
 		items[i] = luahost.ResourceMap(r)
 	}
-	return e.finish(e.envelope(map[string]any{"server": server, "resources": items}), func(w io.Writer) {
+	return e.report(map[string]any{"server": server, "resources": items}, nil, func(w io.Writer) {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, r := range list {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.URI, r.Name, r.MIMEType, firstLine(r.Description))
@@ -638,9 +640,11 @@ func mcpResource(st *State, c *cli.Context) error {
 	defer conn.Close()
 	contents, err := conn.ReadResource(e.ctx, server, uri)
 	if err != nil {
-		return e.finish(failEnvelope(e.envelope(nil), e.code(err, "reading "+uri)), nil)
+		return e.fail(e.code(err, "reading "+uri))
 	}
-	return e.finish(e.envelope(luahost.ResourceContentsMap(contents)), func(w io.Writer) {
+	read := luahost.ResourceContentsMap(contents)
+	read["server"], read["uri"] = server, uri
+	return e.report(read, nil, func(w io.Writer) {
 		for _, part := range contents {
 			if part.Blob != "" {
 				fmt.Fprintf(w, "(%s: binary %s, %d bytes of base64; use --json to get it)\n", part.URI, part.MIMEType, len(part.Blob))
@@ -668,13 +672,13 @@ func mcpPrompts(st *State, c *cli.Context) error {
 	defer conn.Close()
 	list, err := conn.Prompts(e.ctx, server)
 	if err != nil {
-		return e.finish(failEnvelope(e.envelope(nil), e.code(err, "listing the prompts of "+server)), nil)
+		return e.fail(e.code(err, "listing the prompts of "+server))
 	}
 	items := make([]any, len(list))
 	for i, p := range list {
 		items[i] = luahost.PromptMap(p)
 	}
-	return e.finish(e.envelope(map[string]any{"server": server, "prompts": items}), func(w io.Writer) {
+	return e.report(map[string]any{"server": server, "prompts": items}, nil, func(w io.Writer) {
 		for _, p := range list {
 			var args []string
 			for _, a := range p.Arguments {
