@@ -119,6 +119,10 @@ func splitList(values []string) []string {
 }
 
 func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
+	if g.http == "" && (g.tokenEnv != "" || len(g.origins) > 0) {
+		return errcode.New(errcode.UsageError, "--token-env and --allow-origin apply to --http only").
+			WithHint("stdio needs neither: the client that starts kosmo is the only one talking to it")
+	}
 	token := ""
 	if g.tokenEnv != "" {
 		token = st.Getenv(g.tokenEnv)
@@ -126,8 +130,6 @@ func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
 			return errcode.New(errcode.ConfigError, "--token-env %s: the variable is not set or empty", g.tokenEnv).
 				WithHint("export %s=<a long random string> and give the same token to the MCP client", g.tokenEnv)
 		}
-	} else if g.http == "" && len(g.origins) > 0 {
-		return errcode.New(errcode.UsageError, "--allow-origin applies to --http only")
 	}
 	host, closeHost, upstream, timeout, err := newGatewayHost(st, o, g)
 	if err != nil {

@@ -530,6 +530,10 @@ func TestMCPServeHTTPNeedsTokenOffLoopback(t *testing.T) {
 	st, stderr = serveState(t, context.Background(), "", strings.NewReader(""), &out, "--http", "0.0.0.0:0", "--token-env", "NOT_SET_ANYWHERE")
 	assert.Equal(t, 3, Main(st))
 	assert.Contains(t, stderr.String(), "--token-env NOT_SET_ANYWHERE: the variable is not set")
+
+	st, stderr = serveState(t, context.Background(), "", strings.NewReader(""), &out, "--token-env", "HOME")
+	assert.Equal(t, 2, Main(st))
+	assert.Contains(t, stderr.String(), "apply to --http only")
 }
 
 func TestMCPServeRejectsArguments(t *testing.T) {
