@@ -270,7 +270,7 @@ func newMCPEnv(st *State, jsonOut bool, mcpConfig, timeout string) (*mcpEnv, err
 	if err != nil {
 		return nil, err
 	}
-	e.provider = mcpclient.New(mc, mcpclient.Options{Env: st.Env, Dir: st.Dir, Home: st.Home, Policy: policy, Version: versionString()})
+	e.provider = newMCPClient(st, mc, policy)
 	e.ctx, e.cancel = context.WithCancel(st.Context)
 	if e.timeout > 0 {
 		e.ctx, e.cancel = context.WithTimeout(st.Context, e.timeout)

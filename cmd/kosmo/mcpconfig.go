@@ -8,6 +8,7 @@ import (
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
 	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
 	"github.com/kosmo-dev/kosmo/luahost/mcpclient"
+	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
 // mcpConfigFiles lists where MCP servers are read from, lowest priority
@@ -70,11 +71,18 @@ func mcpProvider(st *State, cfg *Config, explicit string) (mcpapi.Provider, erro
 	if err != nil {
 		return nil, err
 	}
+	return newMCPClient(st, mc, policy), nil
+}
+
+// newMCPClient is the one place kosmo builds an MCP client (for scripts,
+// the mcp:* commands and the gateway's upstreams): servers get kosmo's
+// environment and directories, under policy.
+func newMCPClient(st *State, mc *mcpclient.Config, policy registry.Policy) *mcpclient.Provider {
 	return mcpclient.New(mc, mcpclient.Options{
 		Env:     st.Env,
 		Dir:     st.Dir,
 		Home:    st.Home,
 		Policy:  policy,
 		Version: versionString(),
-	}), nil
+	})
 }

@@ -262,10 +262,7 @@ func upstreamProvider(st *State, cfg *Config, mcpConfig string, g gatewayOptions
 	if err != nil {
 		return nil, err
 	}
-	return mcpclient.New(selected, mcpclient.Options{
-		Env: st.Env, Dir: st.Dir, Home: st.Home, Version: versionString(),
-		Policy: gatewayPolicy(policy, g.allowWrites),
-	}), nil
+	return newMCPClient(st, selected, gatewayPolicy(policy, g.allowWrites)), nil
 }
 
 // gatewayPolicy is the policy the gateway applies: with --write deny every
