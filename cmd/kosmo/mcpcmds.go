@@ -184,8 +184,9 @@ func directError(st *State, argv []string, function string, err error) error {
 var directCommands = map[string]bool{"mcp:call": true, "mcp:prompt": true}
 
 // mcpShortcut rewrites `kosmo mcp:<server> <tool> ...` into
-// `kosmo mcp:call <server>.<tool> ...` when <server> is not a command of
-// its own, and protects the words of mcp:call and mcp:prompt from flag
+// `kosmo mcp:call <server>.<tool> ...` (and `kosmo mcp:<server>` alone
+// into `kosmo mcp:tools <server>`) when <server> is not a command of its
+// own, and protects the words of mcp:call and mcp:prompt from flag
 // reordering. A name close to a command and not a configured server stays
 // an unknown command, so that its suggestion is shown.
 func mcpShortcut(st *State, app *cli.App, args []string) []string {
@@ -210,13 +211,12 @@ func mcpShortcut(st *State, app *cli.App, args []string) []string {
 	if !configuredServer(st, args[2:], server) && len(suggest(name, names)) > 0 {
 		return args
 	}
-	target := server + "."
 	rest := leadingControl(args[2:], mcpCallControl, 1)
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		target += rest[0]
-		rest = rest[1:]
+	if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
+		// No tool named: list the server's tools.
+		return append([]string{args[0], "mcp:tools", server}, rest...)
 	}
-	return append([]string{args[0], "mcp:call", "--", target}, rest...)
+	return append([]string{args[0], "mcp:call", "--", server + "." + rest[0]}, rest[1:]...)
 }
 
 // configuredServer reports whether name is a server of the MCP config the
