@@ -187,8 +187,9 @@ var directCommands = map[string]bool{"mcp:call": true, "mcp:prompt": true}
 // `kosmo mcp:call <server>.<tool> ...` (and `kosmo mcp:<server>` alone
 // into `kosmo mcp:tools <server>`) when <server> is not a command of its
 // own, and protects the words of mcp:call and mcp:prompt from flag
-// reordering. A name close to a command and not a configured server stays
-// an unknown command, so that its suggestion is shown.
+// reordering. A name close to a command, and neither a configured server
+// nor close to one, stays an unknown command, so that its suggestion is
+// shown.
 func mcpShortcut(st *State, app *cli.App, args []string) []string {
 	if len(args) < 2 || !strings.HasPrefix(args[1], "mcp:") {
 		return args
@@ -208,7 +209,8 @@ func mcpShortcut(st *State, app *cli.App, args []string) []string {
 	for _, c := range app.Commands {
 		names = append(names, c.Name)
 	}
-	if !configuredServer(st, args[2:], server) && len(suggest(name, names)) > 0 {
+	servers := configuredServers(st, args[2:])
+	if indexOf(servers, server) < 0 && len(suggest(server, servers)) == 0 && len(suggest(name, names)) > 0 {
 		return args
 	}
 	rest := leadingControl(args[2:], mcpCallControl, 1)
@@ -219,9 +221,9 @@ func mcpShortcut(st *State, app *cli.App, args []string) []string {
 	return append([]string{args[0], "mcp:call", "--", server + "." + rest[0]}, rest[1:]...)
 }
 
-// configuredServer reports whether name is a server of the MCP config the
-// arguments select (errors count as no).
-func configuredServer(st *State, args []string, name string) bool {
+// configuredServers lists the servers of the MCP config the arguments
+// select (none when it cannot be read).
+func configuredServers(st *State, args []string) []string {
 	explicit := ""
 	for i, a := range args {
 		if v, ok := strings.CutPrefix(a, "--mcp-config="); ok {
@@ -232,10 +234,9 @@ func configuredServer(st *State, args []string, name string) bool {
 	}
 	mc, err := loadMCPConfig(st, explicit)
 	if err != nil {
-		return false
+		return nil
 	}
-	_, ok := mc.Servers[name]
-	return ok
+	return mc.All()
 }
 
 // mcpEnv prepares a command that talks to servers: the config, the
