@@ -202,7 +202,7 @@ func (h *Host) callCore(r *run, c callSpec) *CallResult {
 	var result any
 	if e := r.await(errcode.LuaRuntimeError, func(ctx context.Context) (err error) {
 		ctx = registry.WithRequestCounter(ctx, &requests)
-		ctx = withPlanInfo(ctx, planInfo{path: c.path, account: c.account, permission: permission})
+		ctx = withPlanInfo(ctx, planInfo{path: c.path, account: c.account, permission: permission, write: c.f.Op == registry.Write})
 		result, err = h.invoke(ctx, r, c.b, c.f, acct, validated)
 		return err
 	}); e != nil {

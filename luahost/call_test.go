@@ -229,6 +229,8 @@ func webBinding(base string, sim func() http.Handler) luahost.Binding {
 		{Name: "list", FullName: "web.list", Op: registry.Read, Summary: "List.", Description: "List.", Handler: do("GET", "/items", nil)},
 		{Name: "get", FullName: "web.get", Op: registry.Read, Summary: "Get.", Description: "Get.",
 			Params: []registry.Param{{Name: "id", Type: registry.String, Required: true}}, Handler: do("GET", "/items/", nil)},
+		{Name: "search", FullName: "web.search", Op: registry.Read, Summary: "Search.", Description: "A read sent as POST.",
+			Params: []registry.Param{{Name: "q", Type: registry.String}}, Handler: do("POST", "/search", true)},
 		{Name: "make", FullName: "web.make", Op: registry.Write, Summary: "Make.", Description: "Make.",
 			Params: []registry.Param{{Name: "title", Type: registry.String}}, Handler: do("POST", "/items", true)},
 	}}
@@ -313,4 +315,18 @@ func TestDryRunWithoutSimulatorRefusesWrites(t *testing.T) {
 	assert.Contains(t, res.Error.Message, "not sent")
 	assert.Len(t, res.Planned, 1)
 	assert.Empty(t, log.all())
+}
+
+func TestDryRunSendsReadsEvenAsPOST(t *testing.T) {
+	log := &webLog{}
+	real := httptest.NewServer(webService(log, "real"))
+	defer real.Close()
+	b := webBinding(real.URL, func() http.Handler { return webService(log, "sim") })
+	h := newHost(t, func(o *luahost.Options) { o.Integrations = []luahost.Binding{b} })
+	res := h.Call(context.Background(), "web", "search", map[string]any{"q": "x"}, luahost.CallOptions{DryRun: true})
+	require.Nil(t, res.Error)
+	assert.Empty(t, res.Planned)
+	assert.Equal(t, int64(1), res.Record.HTTPRequests)
+	require.Len(t, log.all(), 1)
+	assert.True(t, strings.HasPrefix(log.all()[0], "real POST /search"), log.all()[0])
 }

@@ -37,6 +37,7 @@ type PlannedRequest struct {
 // planInfo tells the dry-run router which call a request belongs to.
 type planInfo struct {
 	path, account, permission string
+	write                     bool // the function is declared a write
 }
 
 type planKey struct{}
@@ -117,10 +118,12 @@ type dryTransport struct {
 	secrets []string
 }
 
-// RoundTrip sends reads on unless they name a dry-run id; everything else
-// is planned and answered by the simulator.
+// RoundTrip sends a request on unless it changes something (a write
+// function's request other than GET/HEAD) or names a dry-run id; those are
+// answered by the simulator, and the writes among them are planned.
 func (t *dryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	write := req.Method != http.MethodGet && req.Method != http.MethodHead
+	info, known := req.Context().Value(planKey{}).(planInfo)
+	write := req.Method != http.MethodGet && req.Method != http.MethodHead && (info.write || !known)
 	if !write && !strings.Contains(req.URL.String(), DryRunIDPrefix) {
 		return t.base.RoundTrip(req)
 	}
@@ -136,7 +139,6 @@ func (t *dryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// not sent: the call's http_requests counts only what reached the wire
 	registry.UncountRequest(req.Context())
 	if write {
-		info, _ := req.Context().Value(planKey{}).(planInfo)
 		t.router.run.plan(PlannedRequest{Path: info.path, Account: info.account, Method: req.Method,
 			URL: t.redact(req.URL.String()), Body: decodeBody([]byte(t.redact(string(body)))), Permission: info.permission})
 	}

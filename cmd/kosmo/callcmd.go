@@ -36,7 +36,15 @@ func callFlags() []cli.Flag {
 const callArgsHelp = `Arguments: a JSON object as PAYLOAD (or piped on standard input), and/or
 --some-name value / --some-name=value (sets some_name), --arg key=value,
 --key:json '{"a":1}'. Flags override payload keys. Values are coerced:
-true/false, null, integers, decimals, otherwise strings.`
+true/false, null, integers, decimals, otherwise strings (numbers with leading
+zeros stay strings). Standard input is read for the payload only when no
+PAYLOAD is given and it is not a terminal (give '{}' to skip it).
+
+--json prints one envelope: {function, success, data, error{code, message,
+hint, details}, meta{account, op, dry_run, permission_bypassed, sandbox,
+version}, duration_ms, http_requests}, plus planned_requests in a dry run.
+Without it a string result is printed raw, a list as a table, anything else
+as indented JSON. Exit codes are those of integrations:lua.`
 
 func callCommand(st *State) *cli.Command {
 	return &cli.Command{
@@ -113,8 +121,13 @@ func splitTarget(argv []string) (string, []string) {
 		}
 		if strings.HasPrefix(a, "--") {
 			name, _, hasValue := strings.Cut(a[2:], "=")
-			if callControl[name] && !hasValue {
+			takesValue, control := callControl[name]
+			switch {
+			case hasValue:
+			case control && takesValue:
 				i++
+			case !control && i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "--") && !knownTarget(argv[i+1]):
+				i++ // a parameter's value: --video-id abc heygen.get_video
 			}
 			continue
 		}
@@ -125,6 +138,17 @@ func splitTarget(argv []string) (string, []string) {
 		return a, rest
 	}
 	return "", argv
+}
+
+// knownTarget reports whether word names a built-in integration's
+// function as INTEGRATION.FUNCTION.
+func knownTarget(word string) bool {
+	ig, fn, ok := strings.Cut(word, ".")
+	if !ok {
+		return false
+	}
+	_, _, e := resolveFunction(ig, fn)
+	return e == nil
 }
 
 // providerDocs prints an integration's docs page.

@@ -11,6 +11,26 @@ import (
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
 )
 
+// luaInputsHelp documents script inputs and dry runs in the lua commands'
+// help (and so in docs/cli.md).
+const luaInputsHelp = `The code comes from --eval, else FILE ("-" is standard input), else standard
+input when it is not a terminal. The script receives its inputs as data,
+never as source: --arg key=value sets args.key (coerced: true/false, null,
+integers, decimals, otherwise strings), --input FILE|- decodes one JSON
+document into input, and the words after -- are arg[1..n] and the chunk's
+... (arg[0] is the script's name). os.exit([code]) ends the run with that
+exit status; sleep(seconds) pauses without using the CPU budget.
+
+--dry-run sends integration reads as usual but holds every write back: each
+is listed in the envelope's planned_requests {path, account, method, url,
+body, permission} and answered by the integration's simulator, so the script
+goes on with ids marked dryrun_...; later reads of those ids are answered by
+the simulator too. A write the policy would refuse or ask about fails the
+dry run unless --force is given. MCP tool calls are not held back.
+
+Without --json, printed output streams to stdout and each returned value
+follows: a string raw, anything else as indented JSON.`
+
 // scriptInputs builds the script's args, input and arg values from
 // --arg, --input and the words after --. They travel as data: nothing
 // here becomes Lua source.

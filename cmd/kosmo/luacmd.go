@@ -59,10 +59,11 @@ func luaFlags() []cli.Flag {
 
 func luaCommand(st *State, name string, scope luahost.Scope, usage string) *cli.Command {
 	return &cli.Command{
-		Name:      name,
-		Usage:     usage,
-		ArgsUsage: "[FILE|-]",
-		Flags:     luaFlags(),
+		Name:        name,
+		Usage:       usage,
+		ArgsUsage:   "[FILE|-] [-- ARGS...]",
+		Description: luaInputsHelp,
+		Flags:       luaFlags(),
 		Action: func(c *cli.Context) error {
 			o := luaOptions{
 				scope:     scope,

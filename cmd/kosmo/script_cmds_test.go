@@ -22,6 +22,8 @@ import (
 //	! json FILE PATH       the value at PATH is absent or null
 //	exits N CMD ARGS...    run CMD (like exec) and require exit status N
 //	waitfor ADDR           wait (up to 10s) until a sandbox server answers on ADDR
+//	httpget URL            write the body of GET URL to stdout (script_cmds_call_test.go)
+//	envfile NAME FILE      set NAME to FILE's content, newlines included (same file)
 //
 // PATH is dot-separated: error.code, result.0.data.videos.3.video_id; "." is
 // the whole document.

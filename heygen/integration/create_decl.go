@@ -77,7 +77,8 @@ func createVideoFunction() *registry.Function {
 				"- `character.type` and `character.talking_photo_id` come from HeyGen's older API: photo avatars are " +
 					"avatar looks now, so both name the same `avatar_id`.",
 				"- `test`: HeyGen's current API has no test mode, so a real call would spend credits. `test = true` is " +
-					"accepted only with `--sandbox`; against the real API it fails with invalid_argument.",
+					"accepted only with `--sandbox`; against the real API it fails with invalid_argument. To rehearse a workflow " +
+					"against your real account without creating anything, run it with `--dry-run`.",
 				"- Unknown fields are refused with a suggestion, never dropped.",
 			}, "\n")},
 		},

@@ -52,11 +52,13 @@ func (f foreignIDs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		case r.Method == http.MethodPost:
 			path := r.URL.Path
-			if strings.HasPrefix(path, "/v3/templates/") {
-				path = "/v3/templates/" + heygentest.SampleTemplateID
-			}
 			var v any
 			if json.Unmarshal(body, &v) == nil {
+				if m, ok := v.(map[string]any); ok && strings.HasPrefix(path, "/v3/templates/") {
+					// the stand-in template has its own variables
+					path = "/v3/templates/" + heygentest.SampleTemplateID
+					m["variables"] = map[string]any{}
+				}
 				body, _ = json.Marshal(swapRefs(v, ""))
 			}
 			rec = serve(f.next, r, path, body)
