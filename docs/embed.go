@@ -1,6 +1,8 @@
-// Package docs embeds kosmo's written guides (docs/guides/*.md), so that
-// the binary serves them as docs pages: docs.read("overview") in Lua,
-// lua_read_doc over MCP and `kosmo integrations:docs overview`.
+// Package docs embeds the hand-written documentation that kosmo also serves
+// at run time, so that the markdown in this directory is the only copy: the
+// guides (docs/guides/*.md) as docs pages — docs.read("overview") in Lua,
+// lua_read_doc over MCP, `kosmo integrations:docs overview` — and mcp.md
+// as the "mcp" page.
 //
 // The guides live here, beside the rest of the user documentation, rather
 // than in luahost: they describe HeyGen workflows, and luahost knows
@@ -20,6 +22,12 @@ import (
 
 //go:embed guides/*.md
 var guides embed.FS
+
+// MCP is docs/mcp.md: configuring MCP servers, using them from Lua and
+// the command line, and serving kosmo over MCP.
+//
+//go:embed mcp.md
+var MCP string
 
 // GuideNames lists the guides in reading order.
 var GuideNames = []string{"overview", "examples", "errors", "context"}

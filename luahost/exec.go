@@ -38,6 +38,12 @@ func (h *Host) execOn(parent context.Context, L *lua.LState, g *lua.LTable, prot
 	if ro.Timeout > 0 {
 		limits.Timeout = ro.Timeout
 	}
+	if ro.CPU > 0 && (limits.CPU < 0 || ro.CPU < limits.CPU) {
+		limits.CPU = ro.CPU
+	}
+	if ro.Memory > 0 && ro.Memory < limits.Memory {
+		limits.Memory = ro.Memory
+	}
 
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)

@@ -20,6 +20,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -52,7 +53,7 @@ type Prompter func(question string) bool
 // Options configure a Host.
 type Options struct {
 	Integrations []Binding
-	MCP          MCPProvider     // nil: no MCP servers configured
+	MCP          mcpapi.Provider // nil: no MCP servers configured
 	Pages        []registry.Page // extra docs pages
 	Scope        Scope
 	Limits       Limits
@@ -81,6 +82,10 @@ type RunOptions struct {
 	// Inputs are the script's args, input and arg/... values (nil: none;
 	// the globals args, input and arg are then not set).
 	Inputs *ScriptInputs
+	// CPU and Memory lower the host's CPU and memory limits for this run
+	// when > 0 (a larger value is ignored: a caller cannot raise them).
+	CPU    time.Duration
+	Memory int64
 }
 
 // Host runs chunks. Create it with New.

@@ -15,10 +15,11 @@ import (
 
 	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
-// fakeMCP is an in-memory MCPProvider: one server "files" with a read
+// fakeMCP is an in-memory mcpapi.Provider: one server "files" with a read
 // tool, a write tool, a failing tool and a tool that blocks until its
 // context ends.
 type fakeMCP struct {
@@ -33,7 +34,7 @@ type fakeMCP struct {
 
 func (f *fakeMCP) Servers() []string             { return []string{"files", "tracker"} }
 func (f *fakeMCP) Policy(string) registry.Policy { return f.policy }
-func (f *fakeMCP) Open() luahost.MCPConn         { f.opened.Add(1); return &fakeConn{f: f} }
+func (f *fakeMCP) Open() mcpapi.Conn             { f.opened.Add(1); return &fakeConn{f: f} }
 func (f *fakeMCP) record(server, tool string, a map[string]any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -43,7 +44,7 @@ func (f *fakeMCP) record(server, tool string, a map[string]any) {
 
 type fakeConn struct{ f *fakeMCP }
 
-func (c *fakeConn) Tools(_ context.Context, server string) ([]*luahost.MCPTool, error) {
+func (c *fakeConn) Tools(_ context.Context, server string) ([]*mcpapi.Tool, error) {
 	if server == "tracker" {
 		return nil, errcode.New(errcode.NetworkError, "MCP server %q exited (exit status 1) during tools/list", server)
 	}
@@ -54,7 +55,7 @@ func (c *fakeConn) Tools(_ context.Context, server string) ([]*luahost.MCPTool, 
 		}
 		return args, nil
 	}
-	return []*luahost.MCPTool{
+	return []*mcpapi.Tool{
 		{Name: "read", Description: "Read a file", ReadOnly: true, Validate: requirePath,
 			InputSchema: map[string]any{"type": "object", "properties": map[string]any{"path": map[string]any{"type": "string"}}, "required": []any{"path"}}},
 		{Name: "write", Description: "Write a file", InputSchema: map[string]any{"type": "object"}},
@@ -63,18 +64,18 @@ func (c *fakeConn) Tools(_ context.Context, server string) ([]*luahost.MCPTool, 
 	}, nil
 }
 
-func (c *fakeConn) CallTool(ctx context.Context, server, tool string, args map[string]any) (*luahost.MCPToolResult, error) {
+func (c *fakeConn) CallTool(ctx context.Context, server, tool string, args map[string]any) (*mcpapi.ToolResult, error) {
 	c.f.record(server, tool, args)
 	switch tool {
 	case "read":
-		return &luahost.MCPToolResult{
+		return &mcpapi.ToolResult{
 			Content:    []map[string]any{{"type": "text", "text": "contents of " + args["path"].(string)}, {"type": "image", "data": "AAAA", "mime_type": "image/png"}},
 			Structured: map[string]any{"size": 12, "lines": []any{"a", "b"}},
 		}, nil
 	case "write":
-		return &luahost.MCPToolResult{Content: []map[string]any{{"type": "text", "text": "written"}}}, nil
+		return &mcpapi.ToolResult{Content: []map[string]any{{"type": "text", "text": "written"}}}, nil
 	case "broken":
-		return &luahost.MCPToolResult{IsError: true, Content: []map[string]any{{"type": "text", "text": "disk on fire"}}}, nil
+		return &mcpapi.ToolResult{IsError: true, Content: []map[string]any{{"type": "text", "text": "disk on fire"}}}, nil
 	case "block":
 		<-ctx.Done()
 		return nil, errcode.New(errcode.Timeout, "cancelled")
@@ -82,20 +83,20 @@ func (c *fakeConn) CallTool(ctx context.Context, server, tool string, args map[s
 	return nil, fmt.Errorf("no tool %s", tool)
 }
 
-func (c *fakeConn) Resources(context.Context, string) ([]*luahost.MCPResource, error) {
-	return []*luahost.MCPResource{{URI: "file:///a.txt", Name: "a.txt", MIMEType: "text/plain", Size: 3}}, nil
+func (c *fakeConn) Resources(context.Context, string) ([]*mcpapi.Resource, error) {
+	return []*mcpapi.Resource{{URI: "file:///a.txt", Name: "a.txt", MIMEType: "text/plain", Size: 3}}, nil
 }
 
-func (c *fakeConn) ReadResource(_ context.Context, _, uri string) ([]*luahost.MCPResourceContents, error) {
-	return []*luahost.MCPResourceContents{{URI: uri, MIMEType: "text/plain", Text: "abc"}, {URI: uri + "#bin", Blob: "AAE="}}, nil
+func (c *fakeConn) ReadResource(_ context.Context, _, uri string) ([]*mcpapi.ResourceContents, error) {
+	return []*mcpapi.ResourceContents{{URI: uri, MIMEType: "text/plain", Text: "abc"}, {URI: uri + "#bin", Blob: "AAE="}}, nil
 }
 
-func (c *fakeConn) Prompts(context.Context, string) ([]*luahost.MCPPrompt, error) {
-	return []*luahost.MCPPrompt{{Name: "review", Description: "Review a file", Arguments: []luahost.MCPPromptArgument{{Name: "path", Required: true}}}}, nil
+func (c *fakeConn) Prompts(context.Context, string) ([]*mcpapi.Prompt, error) {
+	return []*mcpapi.Prompt{{Name: "review", Description: "Review a file", Arguments: []mcpapi.PromptArgument{{Name: "path", Required: true}}}}, nil
 }
 
-func (c *fakeConn) GetPrompt(_ context.Context, _, name string, args map[string]string) (*luahost.MCPPromptResult, error) {
-	return &luahost.MCPPromptResult{Description: name, Messages: []luahost.MCPPromptMessage{
+func (c *fakeConn) GetPrompt(_ context.Context, _, name string, args map[string]string) (*mcpapi.PromptResult, error) {
+	return &mcpapi.PromptResult{Description: name, Messages: []mcpapi.PromptMessage{
 		{Role: "user", Content: map[string]any{"type": "text", "text": "review " + args["path"] + " " + args["n"]}},
 	}}, nil
 }
@@ -336,14 +337,9 @@ func TestMCPPageMatchesDocs(t *testing.T) {
 	h := newHost(t, nil)
 	body, ok := h.ReadDoc("mcp")
 	require.True(t, ok)
-	assert.Equal(t, luahost.MCPPage().Body, body)
-	path := filepath.Join("..", "docs", "mcp.md")
-	if os.Getenv("UPDATE_DOCS") == "1" {
-		require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
-	}
-	want, err := os.ReadFile(path)
+	want, err := os.ReadFile(filepath.Join("..", "docs", "mcp.md"))
 	require.NoError(t, err)
-	assert.Equal(t, string(want), body, "docs/mcp.md differs from luahost.MCPPage: edit the page in luahost/mcp.go and run UPDATE_DOCS=1 go test ./luahost -run TestMCPPageMatchesDocs")
+	assert.Equal(t, string(want), body, "the mcp page is embedded from docs/mcp.md")
 	for _, fn := range []string{"mcp.servers()", "mcp.tools(server)", "mcp.schema(server, tool)", "mcp.call(server, tool, args)",
 		"app.mcp.<server>.<tool>(args)", "mcp.resources(server)", "mcp.read_resource(server, uri)", "mcp.prompts(server)",
 		"mcp.get_prompt(server, name, args)", "kosmo mcp:serve", "claude_desktop_config.json"} {

@@ -21,6 +21,7 @@ func (r reported) Error() string { return fmt.Sprintf("exit %d", r.code) }
 // os.Exit, so tests can run it in-process.
 func Main(st *State) int {
 	app := newApp(st)
+	st.Args = mcpShortcut(st, app, st.Args)
 	args := normalizeArgs(app, st.Args)
 	err := app.RunContext(st.Context, args)
 	if err == nil {
@@ -75,6 +76,7 @@ func newApp(st *State) *cli.App {
 		},
 	}
 	app.Commands = append(app.Commands, headlessCommands(st)...)
+	app.Commands = append(app.Commands, mcpCommands(st)...)
 	for _, c := range app.Commands {
 		c.OnUsageError = onUsage
 	}

@@ -5,9 +5,10 @@ import (
 	"io/fs"
 	"path/filepath"
 
-	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
 	"github.com/kosmo-dev/kosmo/luahost/mcpclient"
+	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
 // mcpConfigFiles lists where MCP servers are read from, lowest priority
@@ -58,7 +59,7 @@ func loadMCPConfig(st *State, explicit string) (*mcpclient.Config, error) {
 // mcpProvider builds the MCP provider for a host: the configured servers,
 // started with kosmo's environment, under the [integrations.mcp.permissions]
 // policy of the config file. nil when no server is configured.
-func mcpProvider(st *State, cfg *Config, explicit string) (luahost.MCPProvider, error) {
+func mcpProvider(st *State, cfg *Config, explicit string) (mcpapi.Provider, error) {
 	mc, err := loadMCPConfig(st, explicit)
 	if err != nil {
 		return nil, err
@@ -70,11 +71,18 @@ func mcpProvider(st *State, cfg *Config, explicit string) (luahost.MCPProvider, 
 	if err != nil {
 		return nil, err
 	}
+	return newMCPClient(st, mc, policy), nil
+}
+
+// newMCPClient is the one place kosmo builds an MCP client (for scripts,
+// the mcp:* commands and the gateway's upstreams): servers get kosmo's
+// environment and directories, under policy.
+func newMCPClient(st *State, mc *mcpclient.Config, policy registry.Policy) *mcpclient.Provider {
 	return mcpclient.New(mc, mcpclient.Options{
 		Env:     st.Env,
 		Dir:     st.Dir,
 		Home:    st.Home,
 		Policy:  policy,
 		Version: versionString(),
-	}), nil
+	})
 }

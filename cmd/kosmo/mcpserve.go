@@ -1,48 +1,79 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/urfave/cli/v2"
 
 	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
-	"github.com/kosmo-dev/kosmo/luahost/luaconv"
+	"github.com/kosmo-dev/kosmo/luahost/mcpclient"
+	"github.com/kosmo-dev/kosmo/luahost/mcpserver"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
-// mcpServeCommand is `kosmo mcp:serve`: the Lua host as an MCP server, so
-// that agents can run Lua (lua_execute), read the docs (lua_read_doc) and
-// call every integration function as its own tool (heygen_list_videos).
+// mcpServeCommand is `kosmo mcp:serve`: the MCP gateway of package
+// mcpserver, configured from flags, the config file and the environment.
 func mcpServeCommand(st *State) *cli.Command {
 	return &cli.Command{
 		Name:  "mcp:serve",
-		Usage: "serve the host over MCP for agents (stdio; --http ADDR for streamable HTTP)",
+		Usage: "serve the Lua host, integrations and selected MCP servers to agents over MCP (stdio; --http ADDR for streamable HTTP)",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "http", Usage: "serve streamable HTTP on `HOST:PORT` (endpoint /mcp) instead of stdio"},
-			&cli.BoolFlag{Name: "force", Usage: "bypass the permission policy: write tools run without asking"},
+			&cli.StringSliceFlag{Name: "integration", Aliases: []string{"integrations"}, Usage: "offer the functions of integration `NAME` as tools (repeatable or comma list; default all)"},
+			&cli.StringSliceFlag{Name: "upstream", Aliases: []string{"upstreams"}, Usage: "proxy the tools of configured MCP server `NAME` (repeatable or comma list; default none)"},
+			&cli.StringFlag{Name: "write", Value: "deny", Usage: "`MODE` deny hides write tools and denies writes in execute_lua; allow offers them and runs them where the policy would ask"},
+			&cli.StringFlag{Name: "http", Usage: "serve streamable HTTP on `ADDR` (HOST:PORT, :PORT or PORT; PORT alone binds 127.0.0.1) at /mcp instead of stdio"},
+			&cli.StringFlag{Name: "token-env", Usage: "require the bearer token held in environment variable `NAME` on every HTTP request (needed off loopback)"},
+			&cli.StringSliceFlag{Name: "allow-origin", Usage: "accept browser requests from `ORIGIN` (e.g. https://app.example.com) besides loopback origins"},
+			&cli.StringFlag{Name: "max-concurrent", Usage: "run at most `N` calls at once; more are refused at once (default: two per CPU, at least 4)"},
+			&cli.StringFlag{Name: "shutdown-grace", Value: "10s", Usage: "on SIGTERM/SIGINT, let running calls finish for `DURATION` before cancelling them"},
+			&cli.BoolFlag{Name: "force", Usage: "bypass the permission policy (with --write allow only)"},
 			&cli.BoolFlag{Name: "sandbox", Usage: "use the built-in simulated HeyGen (no API key, nothing is charged)"},
 			&cli.StringFlag{Name: "account", Usage: "make `NAME` the default account"},
 			&cli.StringFlag{Name: "cpu-limit", Usage: "bound Lua execution time of each run to `SECONDS` (default 30)"},
 			&cli.StringFlag{Name: "memory-limit", Usage: "bound each run's memory to `MB` (default 32)"},
-			&cli.StringFlag{Name: "timeout", Usage: "bound each run to `DURATION` unless the call sets its own (default none)"},
-			&cli.StringFlag{Name: "mcp-config", Usage: "read MCP servers for lua_execute from `FILE`"},
+			&cli.StringFlag{Name: "timeout", Usage: "bound each run and call to `DURATION` unless a call sets its own (default none)"},
+			&cli.StringFlag{Name: "mcp-config", Usage: "read MCP servers (for --upstream and app.mcp.*) from `FILE`"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() > 0 {
 				return errcode.New(errcode.UsageError, "mcp:serve takes no arguments, got %q", c.Args().First()).
-					WithHint("flags: --http ADDR, --force, --sandbox, --account NAME, --timeout DURATION")
+					WithHint("flags: --integration NAME, --upstream NAME, --write deny|allow, --http ADDR, --token-env NAME, --sandbox; see kosmo mcp:serve --help")
 			}
+			g := gatewayOptions{
+				integrations: splitList(c.StringSlice("integration")),
+				upstreams:    splitList(c.StringSlice("upstream")),
+				http:         c.String("http"),
+				tokenEnv:     c.String("token-env"),
+				origins:      splitList(c.StringSlice("allow-origin")),
+			}
+			switch c.String("write") {
+			case "deny":
+			case "allow":
+				g.allowWrites = true
+			default:
+				return errcode.New(errcode.UsageError, "--write %q: want deny or allow", c.String("write"))
+			}
+			if c.Bool("force") && !g.allowWrites {
+				return errcode.New(errcode.UsageError, "--force has no effect with --write deny: writes are refused").
+					WithHint("add --write allow to let writes run")
+			}
+			if s := c.String("max-concurrent"); s != "" {
+				n, err := strconv.Atoi(s)
+				if err != nil || n < 1 || n > 10000 {
+					return errcode.New(errcode.UsageError, "--max-concurrent %q: want a whole number from 1 to 10000", s)
+				}
+				g.maxConcurrent = n
+			}
+			grace, err := parseDuration(c.String("shutdown-grace"))
+			if err != nil {
+				return errcode.New(errcode.UsageError, "--shutdown-grace %q: %v", c.String("shutdown-grace"), err)
+			}
+			g.grace = grace
 			o := luaOptions{
 				scope:     luahost.ScopeIntegrations,
 				force:     c.Bool("force"),
@@ -53,248 +84,261 @@ func mcpServeCommand(st *State) *cli.Command {
 				timeout:   c.String("timeout"),
 				mcpConfig: c.String("mcp-config"),
 			}
-			return serveMCP(st, o, c.String("http"))
+			return serveMCP(st, o, g)
 		},
 	}
 }
 
-func serveMCP(st *State, o luaOptions, httpAddr string) error {
-	host, closeHost, err := newLuaHost(st, o)
+// gatewayOptions are mcp:serve's own flags.
+type gatewayOptions struct {
+	integrations  []string
+	upstreams     []string
+	allowWrites   bool
+	http          string
+	tokenEnv      string
+	origins       []string
+	maxConcurrent int
+	grace         time.Duration
+}
+
+// splitList flattens repeated and comma-separated values, dropping empty
+// ones and duplicates.
+func splitList(values []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(part)
+			if part != "" && !seen[part] {
+				seen[part] = true
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
+	if g.http == "" && (g.tokenEnv != "" || len(g.origins) > 0) {
+		return errcode.New(errcode.UsageError, "--token-env and --allow-origin apply to --http only").
+			WithHint("stdio needs neither: the client that starts kosmo is the only one talking to it")
+	}
+	token := ""
+	if g.tokenEnv != "" {
+		token = st.Getenv(g.tokenEnv)
+		if token == "" {
+			return errcode.New(errcode.ConfigError, "--token-env %s: the variable is not set or empty", g.tokenEnv).
+				WithHint("export %s=<a long random string> and give the same token to the MCP client", g.tokenEnv)
+		}
+	}
+	host, closeHost, upstream, timeout, err := newGatewayHost(st, o, g)
 	if err != nil {
 		return err
 	}
 	defer closeHost()
-	server := newMCPServer(host)
-
-	if httpAddr == "" {
-		fmt.Fprintf(st.Stderr, "kosmo: MCP server on stdio (%d tools)\n", countTools(host))
-		t := &mcp.IOTransport{Reader: io.NopCloser(st.Stdin), Writer: nopWriteCloser{st.Stdout}}
-		err := server.Run(st.Context, t)
-		if err != nil && st.Context.Err() == nil && !errors.Is(err, io.EOF) && !errors.Is(err, mcp.ErrConnectionClosed) {
-			return errcode.Wrap(errcode.NetworkError, err, "mcp:serve: the session ended: "+err.Error())
-		}
-		return nil
+	var upstreams []string
+	if upstream != nil {
+		upstreams = upstream.Servers()
 	}
-
-	ln, err := net.Listen("tcp", httpAddr)
+	gw, err := mcpserver.New(st.Context, mcpserver.Options{
+		Host:          host,
+		Integrations:  g.integrations,
+		Upstream:      upstream,
+		Upstreams:     upstreams,
+		AllowWrites:   g.allowWrites,
+		Force:         o.force,
+		MaxConcurrent: g.maxConcurrent,
+		CallTimeout:   timeout,
+		Version:       versionString(),
+		Log:           st.Stderr,
+	})
 	if err != nil {
-		return errcode.New(errcode.UsageError, "mcp:serve: cannot listen on %s: %v", httpAddr, err).
-			WithHint("pick another address with --http 127.0.0.1:PORT")
+		return err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/mcp", mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, nil))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	endpoint := "http://" + ln.Addr().String() + "/mcp"
+	defer gw.Close()
+	mode := "write tools hidden (--write deny)"
+	if g.allowWrites {
+		mode = "write tools offered (--write allow)"
+	}
+
+	if g.http == "" {
+		fmt.Fprintf(st.Stderr, "kosmo: MCP server on stdio (%d tools, %s)\n", len(gw.Tools()), mode)
+		return gw.ServeStdio(st.Context, st.Stdin, st.Stdout, g.grace)
+	}
+	ln, err := mcpserver.Listen(g.http, token)
+	if err != nil {
+		return err
+	}
+	handler := gw.HTTPHandler(mcpserver.HTTPOptions{Token: token, AllowedOrigins: g.origins})
+	endpoint := "http://" + ln.Addr().String() + mcpserver.Endpoint
 	fmt.Fprintln(st.Stdout, endpoint)
-	fmt.Fprintf(st.Stderr, "kosmo: MCP server (streamable HTTP) at %s (%d tools). Ctrl-C stops it.\n", endpoint, countTools(host))
-	if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil && !isLoopback(host) {
-		fmt.Fprintf(st.Stderr, "kosmo: warning: %s is reachable from other machines and has no authentication\n", endpoint)
+	auth := "no token (loopback only)"
+	if token != "" {
+		auth = "bearer token from $" + g.tokenEnv
 	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return errcode.Wrap(errcode.NetworkError, err, "mcp:serve stopped: "+err.Error())
-		}
-	case <-st.Context.Done():
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}
-	return nil
+	fmt.Fprintf(st.Stderr, "kosmo: MCP server (streamable HTTP) at %s (%d tools, %s, %s). Ctrl-C stops it.\n", endpoint, len(gw.Tools()), mode, auth)
+	return gw.ServeHTTP(st.Context, ln, handler, g.grace)
 }
 
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }
-
-func countTools(h *luahost.Host) int {
-	n := 2
-	for _, b := range h.Bindings() {
-		n += len(b.Integration.Functions)
-	}
-	return n
-}
-
-func boolRef(b bool) *bool { return &b }
-
-// newMCPServer declares the tools. Every call runs on the host's pooled
-// states, so concurrent calls are served side by side.
-func newMCPServer(h *luahost.Host) *mcp.Server {
-	var refs []string
-	for _, b := range h.Bindings() {
-		refs = append(refs, "'integrations."+b.Integration.Name+"'")
-	}
-	instructions := "kosmo runs Lua scripts in a sandbox with integrations under app.integrations.* and MCP servers under app.mcp.*. " +
-		"Read lua_read_doc('lua') first"
-	if len(refs) > 0 {
-		instructions += ", then lua_read_doc(" + strings.Join(refs, " or ") + ")"
-	}
-	instructions += ". Use lua_execute to combine several calls in one script; every integration function is also a tool of its own."
-	s := mcp.NewServer(&mcp.Implementation{Name: "kosmo", Title: "kosmo Lua host", Version: versionString()}, &mcp.ServerOptions{
-		Instructions: instructions,
-	})
-
-	s.AddTool(&mcp.Tool{
-		Name:  "lua_execute",
-		Title: "Run a Lua script",
-		Description: "Run Lua code in kosmo's sandbox and return the JSON envelope: success, output (print/dump), " +
-			"result (the returned values), error {code, message, hint, line}, integration_calls and meta. " +
-			"Globals: app.integrations.<name>.<function>({...}), app.mcp.<server>.<tool>({...}), mcp, docs, json, regex, dump, print. " +
-			"Write operations run only when the permission policy allows them or kosmo mcp:serve was started with --force.",
-		InputSchema: map[string]any{
-			"type": "object",
-			"properties": map[string]any{
-				"code":    map[string]any{"type": "string", "description": "the Lua chunk to run; `return` values become result"},
-				"timeout": map[string]any{"type": []any{"number", "string"}, "description": "bound the run: seconds (90) or a duration (\"10m\")"},
-			},
-			"required":             []any{"code"},
-			"additionalProperties": false,
-		},
-		Annotations: &mcp.ToolAnnotations{Title: "Run a Lua script", DestructiveHint: boolRef(true), OpenWorldHint: boolRef(true)},
-	}, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		var in struct {
-			Code    *string         `json:"code"`
-			Timeout json.RawMessage `json:"timeout"`
-		}
-		if err := decodeArgs(req.Params.Arguments, &in); err != nil {
-			return toolFailure(errcode.New(errcode.InvalidArgument, "lua_execute: %v", err)), nil
-		}
-		if in.Code == nil || strings.TrimSpace(*in.Code) == "" {
-			return toolFailure(errcode.New(errcode.InvalidArgument, "lua_execute: missing required parameter 'code' (string)")), nil
-		}
-		timeout, err := toolTimeout(in.Timeout)
-		if err != nil {
-			return toolFailure(errcode.New(errcode.InvalidArgument, "lua_execute: parameter 'timeout': %v", err)), nil
-		}
-		env := h.Run(ctx, *in.Code, luahost.RunOptions{Name: "lua_execute", Timeout: timeout})
-		return envelopeResult(env), nil
-	})
-
-	s.AddTool(&mcp.Tool{
-		Name:        "lua_read_doc",
-		Title:       "Read kosmo docs",
-		Description: "Read a docs page as markdown: \"lua\" (the host), \"mcp\", \"integrations.heygen\" (a whole reference) or \"heygen.<function>\".",
-		InputSchema: map[string]any{
-			"type": "object",
-			"properties": map[string]any{
-				"page": map[string]any{"type": "string", "description": "page name, e.g. \"lua\" or \"integrations.heygen\""},
-			},
-			"required":             []any{"page"},
-			"additionalProperties": false,
-		},
-		Annotations: &mcp.ToolAnnotations{Title: "Read kosmo docs", ReadOnlyHint: true, OpenWorldHint: boolRef(false)},
-	}, func(_ context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		var in struct {
-			Page *string `json:"page"`
-		}
-		if err := decodeArgs(req.Params.Arguments, &in); err != nil || in.Page == nil {
-			return toolFailure(errcode.New(errcode.InvalidArgument, "lua_read_doc: parameter 'page' (string) is required")), nil
-		}
-		body, ok := h.ReadDoc(*in.Page)
-		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: body}}, IsError: !ok}, nil
-	})
-
-	for _, b := range h.Bindings() {
-		for _, f := range b.Integration.Functions {
-			addFunctionTool(s, h, b.Integration, f)
-		}
-	}
-	return s
-}
-
-// addFunctionTool exposes one integration function as a tool. The call
-// goes through a Lua run, so validation, the permission policy, accounts,
-// limits and the audit are exactly those of scripts.
-func addFunctionTool(s *mcp.Server, h *luahost.Host, ig *registry.Integration, f *registry.Function) {
-	ann := &mcp.ToolAnnotations{Title: f.Label(), ReadOnlyHint: f.Op == registry.Read, OpenWorldHint: boolRef(true)}
-	if f.Op == registry.Read {
-		ann.DestructiveHint = boolRef(false)
-	}
-	desc := f.Summary
-	if f.Description != "" && f.Description != f.Summary {
-		desc += "\n\n" + f.Description
-	}
-	if f.Op == registry.Write {
-		desc += "\n\n(write operation: denied unless the permission policy allows it or kosmo mcp:serve runs with --force)"
-	}
-	path := "app.integrations." + ig.Name + "." + f.Name
-	s.AddTool(&mcp.Tool{Name: f.ToolName(), Title: f.Label(), Description: desc, InputSchema: f.InputSchema(), Annotations: ann},
-		func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			args := []byte(req.Params.Arguments)
-			var probe any
-			if len(args) == 0 || string(args) == "null" {
-				args = []byte("{}")
-			} else if err := json.Unmarshal(args, &probe); err != nil {
-				return toolFailure(errcode.New(errcode.InvalidArgument, "%s: the arguments are not valid JSON: %v", f.Label(), err)), nil
-			} else if _, isObject := probe.(map[string]any); !isObject {
-				return toolFailure(errcode.New(errcode.InvalidArgument, "%s: the arguments must be a JSON object", f.Label())), nil
-			}
-			code := "return " + path + "(json.decode(" + luaconv.Quote(string(args)) + "))"
-			env := h.Run(ctx, code, luahost.RunOptions{Name: f.ToolName()})
-			if !env.Success {
-				return envelopeResult(env), nil
-			}
-			var result any
-			if len(env.Result) > 0 {
-				result = env.Result[0]
-			}
-			text, _ := json.Marshal(result)
-			res := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: string(text)}}}
-			if m, ok := result.(map[string]any); ok {
-				res.StructuredContent = m
-			}
-			return res, nil
-		})
-}
-
-// decodeArgs reads a tool's arguments object (absent means empty).
-func decodeArgs(raw json.RawMessage, v any) error {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
-}
-
-// toolTimeout reads lua_execute's timeout: seconds or a duration string.
-func toolTimeout(raw json.RawMessage) (time.Duration, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return 0, nil
-	}
-	var secs float64
-	if err := json.Unmarshal(raw, &secs); err == nil {
-		return parseDuration(strconv.FormatFloat(secs, 'f', -1, 64))
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return 0, fmt.Errorf("want seconds (a number) or a duration string such as \"90s\"")
-	}
-	return parseDuration(s)
-}
-
-// envelopeResult returns a run's envelope as the tool result: the JSON
-// text for the model, the same object as structured content, and isError
-// when the run failed.
-func envelopeResult(env *luahost.Envelope) *mcp.CallToolResult {
-	text, err := json.Marshal(env)
+// newGatewayHost builds the host of mcp:serve: like the lua commands',
+// restricted to the selected integrations and upstream MCP servers, with
+// the write policy of --write. It also returns the MCP provider of the
+// upstreams (nil when none is selected) and the run timeout in effect.
+func newGatewayHost(st *State, o luaOptions, g gatewayOptions) (*luahost.Host, func(), *mcpclient.Provider, time.Duration, error) {
+	limits, err := o.limits()
 	if err != nil {
-		return toolFailure(errcode.New(errcode.LuaRuntimeError, "kosmo could not encode the envelope: %v", err))
+		return nil, nil, nil, 0, err
 	}
-	var structured map[string]any
-	_ = json.Unmarshal(text, &structured)
-	return &mcp.CallToolResult{
-		Content:           []mcp.Content{&mcp.TextContent{Text: string(text)}},
-		StructuredContent: structured,
-		IsError:           !env.Success,
+	cfg, err := loadConfig(st)
+	if err != nil {
+		return nil, nil, nil, 0, err
 	}
+	limits = limits.withConfig(cfg)
+	opts, cleanup, err := buildHostOptions(st, cfg, o)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	fail := func(err error) (*luahost.Host, func(), *mcpclient.Provider, time.Duration, error) {
+		cleanup()
+		return nil, nil, nil, 0, err
+	}
+	opts.Limits = limits.Limits
+	if opts.Integrations, err = selectBindings(opts.Integrations, g.integrations); err != nil {
+		return fail(err)
+	}
+	for i := range opts.Integrations {
+		opts.Integrations[i].Policy = gatewayPolicy(opts.Integrations[i].Policy, g.allowWrites)
+	}
+	opts.Force = o.force && g.allowWrites
+
+	// app.mcp.* and the proxied tools see the selected upstreams only.
+	opts.MCP = nil
+	upstream, err := upstreamProvider(st, cfg, o.mcpConfig, g)
+	if err != nil {
+		return fail(err)
+	}
+	if upstream != nil {
+		opts.MCP = upstream
+	}
+	host, err := luahost.New(opts)
+	if err != nil {
+		return fail(errcode.Wrap(errcode.ConfigError, err, ""))
+	}
+	return host, func() { host.Close(); cleanup() }, upstream, max(limits.Timeout, 0), nil
 }
 
-// toolFailure reports an error found before any run started.
-func toolFailure(e *errcode.Error) *mcp.CallToolResult {
-	env := &luahost.Envelope{Result: []any{}, IntegrationCalls: []luahost.CallRecord{}, Meta: luahost.Meta{Version: versionString()}}
-	env.Error = &luahost.ErrorInfo{Code: string(e.Code), Message: e.Message, Hint: e.Hint, Details: e.Details}
-	return envelopeResult(env)
+// upstreamProvider returns the MCP servers named by --upstream, under the
+// MCP policy adjusted for --write; nil when none is selected (or every
+// one was skipped). An unknown name is a usage error; kosmo's own
+// mcp:serve is skipped with a notice.
+func upstreamProvider(st *State, cfg *Config, mcpConfig string, g gatewayOptions) (*mcpclient.Provider, error) {
+	if len(g.upstreams) == 0 {
+		return nil, nil
+	}
+	mc, err := loadMCPConfig(st, mcpConfig)
+	if err != nil {
+		return nil, err
+	}
+	selected := &mcpclient.Config{Servers: map[string]mcpclient.ServerConfig{}, Sources: mc.Sources}
+	for _, name := range g.upstreams {
+		sc, ok := mc.Servers[name]
+		if !ok {
+			e := errcode.New(errcode.UsageError, "--upstream %q: no such MCP server", name)
+			if s := suggest(name, mc.Names()); len(s) > 0 {
+				e.Message += ". Did you mean: " + strings.Join(s, ", ")
+			}
+			return nil, e.WithHint("configured MCP servers: %s (kosmo mcp:list shows where each comes from)", orNone(mc.Names()))
+		}
+		if isKosmoGateway(st, sc) {
+			fmt.Fprintf(st.Stderr, "kosmo: upstream %s is kosmo's own mcp:serve (declared in %s); skipped so that the gateway does not proxy itself\n", name, sc.Source)
+			continue
+		}
+		selected.Servers[name] = sc
+	}
+	if len(selected.Servers) == 0 {
+		return nil, nil
+	}
+	policy, err := resolvePolicy(cfg, "mcp", cfg.Integrations["mcp"].Permissions)
+	if err != nil {
+		return nil, err
+	}
+	return newMCPClient(st, selected, gatewayPolicy(policy, g.allowWrites)), nil
+}
+
+// gatewayPolicy is the policy the gateway applies: with --write deny every
+// write is denied; with --write allow a write the policy would ask about
+// runs (nobody can be asked over MCP: the flag is the answer), and an
+// explicit deny stays.
+func gatewayPolicy(p registry.Policy, allowWrites bool) registry.Policy {
+	if !allowWrites {
+		p.Write = registry.Deny
+	} else if p.Write == registry.Ask || p.Write == "" {
+		p.Write = registry.Allow
+	}
+	return p
+}
+
+// selectBindings keeps the integrations named by --integration (all when
+// none is named); an unknown name is a usage error with suggestions.
+func selectBindings(all []luahost.Binding, names []string) ([]luahost.Binding, error) {
+	if len(names) == 0 {
+		return all, nil
+	}
+	known := make([]string, len(all))
+	for i, b := range all {
+		known[i] = b.Integration.Name
+	}
+	var out []luahost.Binding
+	for _, n := range names {
+		i := indexOf(known, n)
+		if i < 0 {
+			e := errcode.New(errcode.UsageError, "--integration %q: no such integration", n)
+			if s := suggest(n, known); len(s) > 0 {
+				e.Message += ". Did you mean: " + strings.Join(s, ", ")
+			}
+			return nil, e.WithHint("integrations: %s (kosmo integrations:list)", orNone(known))
+		}
+		out = append(out, all[i])
+	}
+	return out, nil
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// isKosmoGateway recognises a configured stdio server that is kosmo's own
+// mcp:serve: its command is kosmo (or this very executable) and its
+// arguments include mcp:serve.
+func isKosmoGateway(st *State, sc mcpclient.ServerConfig) bool {
+	if sc.Type == mcpclient.HTTP || sc.Command == "" {
+		return false
+	}
+	serves := false
+	for _, a := range sc.Args {
+		if a == "mcp:serve" {
+			serves = true
+		}
+	}
+	if !serves {
+		return false
+	}
+	base := filepath.Base(sc.Command)
+	self := ""
+	if len(st.Args) > 0 {
+		self = filepath.Base(st.Args[0])
+	}
+	return base == "kosmo" || base == "kosmo.exe" || (self != "" && base == self)
 }

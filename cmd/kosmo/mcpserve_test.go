@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kosmo-dev/kosmo/testdata/mcpserver/mcptestserver"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the server's writes and the
@@ -72,10 +75,23 @@ const denyWrites = "[integrations.heygen.permissions]\nwrite = \"deny\"\n"
 // to return.
 func startServe(t *testing.T, config string, args ...string) *mcp.ClientSession {
 	t.Helper()
+	cs, _, _, _ := startServeIn(t, config, nil, args...)
+	return cs
+}
+
+// startServeIn is startServe with files written to the working directory
+// first (.mcp.json, ...); it also returns stderr and a function that
+// interrupts the server (as SIGTERM does) and waits for it to exit, and
+// the working directory.
+func startServeIn(t *testing.T, config string, files map[string]string, args ...string) (*mcp.ClientSession, *lockedBuffer, string, func()) {
+	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	st, stderr := serveState(t, ctx, config, inR, outW, args...)
+	for name, body := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(st.Dir, name), []byte(body), 0o644))
+	}
 	exit := make(chan int, 1)
 	go func() {
 		code := Main(st)
@@ -87,18 +103,32 @@ func startServe(t *testing.T, config string, args ...string) *mcp.ClientSession 
 	defer ccancel()
 	cs, err := client.Connect(cctx, &mcp.IOTransport{Reader: outR, Writer: inW}, nil)
 	require.NoError(t, err, "stderr: %s", stderr)
-	t.Cleanup(func() {
-		_ = cs.Close()
-		_ = inW.Close()
+	var once sync.Once
+	wait := func(why string) {
 		select {
 		case code := <-exit:
 			assert.Equal(t, 0, code, "mcp:serve exit code; stderr: %s", stderr)
-		case <-time.After(10 * time.Second):
-			t.Error("mcp:serve did not stop when its input closed")
+		case <-time.After(20 * time.Second):
+			t.Errorf("mcp:serve did not stop %s", why)
 		}
-		cancel()
+	}
+	interrupt := func() {
+		once.Do(func() {
+			cancel()
+			wait("when interrupted")
+			_ = cs.Close()
+			_ = inW.Close()
+		})
+	}
+	t.Cleanup(func() {
+		once.Do(func() {
+			_ = cs.Close()
+			_ = inW.Close()
+			wait("when its input closed")
+			cancel()
+		})
 	})
-	return cs
+	return cs, stderr, st.Dir, interrupt
 }
 
 func callTool(t *testing.T, cs *mcp.ClientSession, name string, args any) *mcp.CallToolResult {
@@ -134,8 +164,8 @@ func envelopeOf(t *testing.T, res *mcp.CallToolResult) map[string]any {
 	return env
 }
 
-func TestMCPServeListsTools(t *testing.T) {
-	cs := startServe(t, "", "--sandbox")
+func listServeTools(t *testing.T, cs *mcp.ClientSession) map[string]*mcp.Tool {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	tools := map[string]*mcp.Tool{}
@@ -143,26 +173,60 @@ func TestMCPServeListsTools(t *testing.T) {
 		require.NoError(t, err)
 		tools[tool.Name] = tool
 	}
-	for _, name := range []string{"lua_execute", "lua_read_doc", "heygen_list_videos", "heygen_get_video", "heygen_create_video"} {
+	return tools
+}
+
+func errorOf(t *testing.T, res *mcp.CallToolResult) map[string]any {
+	t.Helper()
+	e, ok := envelopeOf(t, res)["error"].(map[string]any)
+	require.True(t, ok, resultText(res))
+	return e
+}
+
+func TestMCPServeListsTools(t *testing.T) {
+	cs := startServe(t, "", "--sandbox")
+	tools := listServeTools(t, cs)
+	for _, name := range []string{"execute_lua", "lua_execute", "lua_read_doc", "lua_search_docs", "lua_list_docs",
+		"integration__heygen__list_videos", "integration__heygen__get_video"} {
 		require.Contains(t, tools, name)
 	}
-	assert.True(t, tools["heygen_list_videos"].Annotations.ReadOnlyHint)
-	assert.False(t, tools["heygen_create_video"].Annotations.ReadOnlyHint)
+	// --write deny is the default: no write tool is listed.
+	for name, tool := range tools {
+		if strings.HasPrefix(name, "integration__") {
+			assert.True(t, tool.Annotations.ReadOnlyHint, "%s is a write tool", name)
+		}
+	}
+	assert.NotContains(t, tools, "integration__heygen__create_video")
+	assert.NotContains(t, tools, "integration__heygen__delete_video")
 	assert.True(t, tools["lua_read_doc"].Annotations.ReadOnlyHint)
-	assert.False(t, tools["lua_execute"].Annotations.ReadOnlyHint)
+	assert.False(t, tools["execute_lua"].Annotations.ReadOnlyHint)
 
-	schema, ok := tools["heygen_get_video"].InputSchema.(map[string]any)
+	schema, ok := tools["integration__heygen__get_video"].InputSchema.(map[string]any)
 	require.True(t, ok)
 	assert.Equal(t, "object", schema["type"])
 	assert.Equal(t, []any{"video_id"}, schema["required"])
 	props := schema["properties"].(map[string]any)
 	assert.Equal(t, "string", props["video_id"].(map[string]any)["type"])
-	assert.Contains(t, tools["lua_execute"].InputSchema.(map[string]any)["required"], "code")
+	assert.Contains(t, tools["execute_lua"].InputSchema.(map[string]any)["required"], "code")
 	assert.Contains(t, cs.InitializeResult().Instructions, "lua_read_doc('integrations.heygen')")
+
+	all := listServeTools(t, startServe(t, "", "--sandbox", "--write", "allow"))
+	assert.Contains(t, all, "integration__heygen__create_video")
+	assert.False(t, all["integration__heygen__create_video"].Annotations.ReadOnlyHint)
+}
+
+func TestMCPServeIntegrationSelection(t *testing.T) {
+	tools := listServeTools(t, startServe(t, "", "--sandbox", "--integration", "heygen"))
+	assert.Contains(t, tools, "integration__heygen__list_videos")
+
+	var out bytes.Buffer
+	st, stderr := serveState(t, context.Background(), "", strings.NewReader(""), &out, "--integrations=heygne")
+	assert.Equal(t, 2, Main(st))
+	assert.Contains(t, stderr.String(), `--integration "heygne": no such integration. Did you mean: heygen`)
 }
 
 func TestMCPServeLuaExecute(t *testing.T) {
-	cs := startServe(t, denyWrites, "--sandbox")
+	cs := startServe(t, "", "--sandbox")
 	res := callTool(t, cs, "lua_execute", map[string]any{"code": `print("hi") return 1 + 1, {a = true}`})
 	assert.False(t, res.IsError)
 	env := envelopeOf(t, res)
@@ -172,50 +236,59 @@ func TestMCPServeLuaExecute(t *testing.T) {
 	assert.Equal(t, true, env["meta"].(map[string]any)["sandbox"])
 
 	// A failing run is a tool error holding the envelope.
-	res = callTool(t, cs, "lua_execute", map[string]any{"code": `error("boom")`})
+	res = callTool(t, cs, "execute_lua", map[string]any{"code": `error("boom")`})
 	assert.True(t, res.IsError)
-	env = envelopeOf(t, res)
-	assert.Equal(t, "lua_runtime_error", env["error"].(map[string]any)["code"])
+	assert.Equal(t, "lua_runtime_error", errorOf(t, res)["code"])
 
-	// Writes follow the policy; an agent cannot ask for force per call.
-	res = callTool(t, cs, "lua_execute", map[string]any{"code": `return app.integrations.heygen.delete_video({video_id = "abc123"})`})
+	// With --write deny, scripts cannot write either (even in the sandbox,
+	// which otherwise allows writes); an agent cannot ask for force.
+	res = callTool(t, cs, "execute_lua", map[string]any{"code": `return app.integrations.heygen.delete_video({video_id = "abc123"})`})
 	assert.True(t, res.IsError)
-	assert.Equal(t, "permission_denied", envelopeOf(t, res)["error"].(map[string]any)["code"])
+	assert.Equal(t, "permission_denied", errorOf(t, res)["code"])
 	res = callTool(t, cs, "lua_execute", map[string]any{"code": `return 1`, "force": true})
 	assert.True(t, res.IsError, "an unknown force argument must be refused")
 
-	// The timeout argument bounds the run.
+	// The timeout and cpuLimit arguments bound the run.
 	res = callTool(t, cs, "lua_execute", map[string]any{"code": `while true do end`, "timeout": 0.3})
 	assert.True(t, res.IsError)
-	assert.Contains(t, []any{"timeout", "cpu_limit"}, envelopeOf(t, res)["error"].(map[string]any)["code"])
+	assert.Contains(t, []any{"timeout", "cpu_limit"}, errorOf(t, res)["code"])
+	res = callTool(t, cs, "execute_lua", map[string]any{"code": `while true do end`, "cpuLimit": 0.2})
+	assert.Equal(t, "cpu_limit", errorOf(t, res)["code"])
 	res = callTool(t, cs, "lua_execute", map[string]any{"code": `return 1`, "timeout": "soon"})
-	assert.True(t, res.IsError)
-	assert.Equal(t, "invalid_argument", envelopeOf(t, res)["error"].(map[string]any)["code"])
+	assert.Equal(t, "invalid_argument", errorOf(t, res)["code"])
 
 	// Bad arguments.
 	res = callTool(t, cs, "lua_execute", map[string]any{})
 	assert.True(t, res.IsError)
 	assert.Contains(t, resultText(res), "missing required parameter 'code'")
 	res = callTool(t, cs, "lua_execute", map[string]any{"code": "return 1", "cod": 1})
-	assert.True(t, res.IsError)
-	assert.Contains(t, resultText(res), "invalid_argument")
+	assert.Equal(t, "invalid_argument", errorOf(t, res)["code"])
 }
 
-func TestMCPServeReadDoc(t *testing.T) {
+func TestMCPServeDocsTools(t *testing.T) {
 	cs := startServe(t, "")
 	res := callTool(t, cs, "lua_read_doc", map[string]any{"page": "integrations.heygen"})
 	assert.False(t, res.IsError)
 	assert.Contains(t, resultText(res), "# HeyGen — Lua API Reference")
+	res = callTool(t, cs, "lua_read_doc", map[string]any{"page": "integrations.heygen.list_videos"})
+	assert.False(t, res.IsError, resultText(res))
 	res = callTool(t, cs, "lua_read_doc", map[string]any{"page": "mcp"})
 	assert.Contains(t, resultText(res), "kosmo mcp:serve")
 	res = callTool(t, cs, "lua_read_doc", map[string]any{"page": "heygen.list_vidoes"})
 	assert.True(t, res.IsError)
 	assert.Contains(t, resultText(res), "No integration docs found for 'heygen.list_vidoes'.")
+
+	res = callTool(t, cs, "lua_list_docs", map[string]any{"namespace": "integrations.heygen"})
+	assert.False(t, res.IsError)
+	assert.Contains(t, resultText(res), "- heygen.create_video — ")
+	res = callTool(t, cs, "lua_search_docs", map[string]any{"query": "avatar", "limit": 3})
+	assert.False(t, res.IsError)
+	assert.Len(t, res.StructuredContent.(map[string]any)["results"], 3)
 }
 
 func TestMCPServeIntegrationTools(t *testing.T) {
-	cs := startServe(t, denyWrites, "--sandbox")
-	res := callTool(t, cs, "heygen_list_videos", map[string]any{"limit": 2})
+	cs := startServe(t, "", "--sandbox")
+	res := callTool(t, cs, "integration__heygen__list_videos", map[string]any{"limit": 2})
 	require.False(t, res.IsError, resultText(res))
 	data := res.StructuredContent.(map[string]any)["data"].(map[string]any)
 	videos := data["videos"].([]any)
@@ -225,45 +298,45 @@ func TestMCPServeIntegrationTools(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(resultText(res)), &fromText))
 	assert.Equal(t, res.StructuredContent, fromText)
 
-	res = callTool(t, cs, "heygen_get_video", map[string]any{"video_id": "abc123"})
+	res = callTool(t, cs, "integration__heygen__get_video", map[string]any{"video_id": "abc123"})
 	require.False(t, res.IsError, resultText(res))
 
 	// No arguments at all is an empty table.
-	res = callTool(t, cs, "heygen_list_videos", nil)
+	res = callTool(t, cs, "integration__heygen__list_videos", nil)
 	require.False(t, res.IsError, resultText(res))
 
-	// Validation happens as for scripts.
-	res = callTool(t, cs, "heygen_list_videos", map[string]any{"limit": "ten"})
+	// Validation happens as for scripts, and the failure carries the audit.
+	res = callTool(t, cs, "integration__heygen__list_videos", map[string]any{"limit": "ten"})
 	assert.True(t, res.IsError)
 	env := envelopeOf(t, res)
 	assert.Equal(t, "invalid_argument", env["error"].(map[string]any)["code"])
 	assert.Contains(t, env["error"].(map[string]any)["message"], "limit")
-
-	// Writes are denied when the policy says so.
-	res = callTool(t, cs, "heygen_create_video", testVideo)
-	assert.True(t, res.IsError)
-	env = envelopeOf(t, res)
-	assert.Equal(t, "permission_denied", env["error"].(map[string]any)["code"])
-	assert.Contains(t, env["error"].(map[string]any)["message"], "app.integrations.heygen.create_video is a write operation")
 	calls := env["integration_calls"].([]any)
 	require.Len(t, calls, 1)
-	assert.Equal(t, "app.integrations.heygen.create_video", calls[0].(map[string]any)["path"])
+	assert.Equal(t, "app.integrations.heygen.list_videos", calls[0].(map[string]any)["path"])
+
+	// A write tool is not offered: a client that calls it anyway is refused.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "integration__heygen__create_video", Arguments: testVideo})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "unknown tool")
 }
 
-// Against the real API (no --sandbox), writes are "ask" by default, which
-// nobody can answer over MCP: denied before any key is needed.
-func TestMCPServeWritesAskMeansDenied(t *testing.T) {
-	cs := startServe(t, "")
-	res := callTool(t, cs, "heygen_create_video", testVideo)
+// --write allow answers the policy's "ask" (nobody can be asked over MCP),
+// but an explicit deny in the config still refuses.
+func TestMCPServeWriteAllow(t *testing.T) {
+	cs := startServe(t, "", "--write", "allow")
+	res := callTool(t, cs, "integration__heygen__create_video", testVideo)
 	assert.True(t, res.IsError)
-	env := envelopeOf(t, res)
-	assert.Equal(t, "permission_denied", env["error"].(map[string]any)["code"])
-	assert.Contains(t, env["error"].(map[string]any)["hint"], "--force")
+	assert.Equal(t, "auth_missing", errorOf(t, res)["code"], "the policy let it through; the key is missing")
 
-	// Reads need a key.
-	res = callTool(t, cs, "heygen_list_videos", map[string]any{})
+	cs = startServe(t, denyWrites, "--sandbox", "--write", "allow")
+	res = callTool(t, cs, "integration__heygen__create_video", testVideo)
 	assert.True(t, res.IsError)
-	assert.Equal(t, "auth_missing", envelopeOf(t, res)["error"].(map[string]any)["code"])
+	e := errorOf(t, res)
+	assert.Equal(t, "permission_denied", e["code"])
+	assert.Contains(t, e["message"], "app.integrations.heygen.create_video is a write operation")
 }
 
 var testVideo = map[string]any{"video_inputs": []any{map[string]any{
@@ -272,15 +345,20 @@ var testVideo = map[string]any{"video_inputs": []any{map[string]any{
 }}, "test": true}
 
 func TestMCPServeForceAllowsWrites(t *testing.T) {
-	cs := startServe(t, denyWrites, "--sandbox", "--force")
-	res := callTool(t, cs, "heygen_create_video", testVideo)
+	cs := startServe(t, denyWrites, "--sandbox", "--write", "allow", "--force")
+	res := callTool(t, cs, "integration__heygen__create_video", testVideo)
 	require.False(t, res.IsError, resultText(res))
 	data := res.StructuredContent.(map[string]any)["data"].(map[string]any)
 	assert.NotEmpty(t, data["video_id"])
+
+	var out bytes.Buffer
+	st, stderr := serveState(t, context.Background(), "", strings.NewReader(""), &out, "--force")
+	assert.Equal(t, 2, Main(st))
+	assert.Contains(t, stderr.String(), "--force has no effect with --write deny")
 }
 
 func TestMCPServeConcurrentCalls(t *testing.T) {
-	cs := startServe(t, "", "--sandbox")
+	cs := startServe(t, "", "--sandbox", "--max-concurrent", "16")
 	var wg sync.WaitGroup
 	errs := make(chan string, 16)
 	for i := range 16 {
@@ -312,42 +390,95 @@ func TestMCPServeConcurrentCalls(t *testing.T) {
 	}
 }
 
-func TestMCPServeHTTP(t *testing.T) {
+const notesConfig = `{"mcpServers": {
+  "notes": {"command": "mcptestserver", "args": ["-pidfile", "notes.pid"]},
+  "myself": {"command": "kosmo", "args": ["mcp:serve", "--sandbox"]}
+}}`
+
+// Upstream servers are proxied as mcp__<server>__<tool>; kosmo's own
+// mcp:serve is skipped; interrupting the gateway stops the upstream.
+func TestMCPServeUpstream(t *testing.T) {
+	cs, stderr, dir, interrupt := startServeIn(t, "", map[string]string{".mcp.json": notesConfig}, "--upstream", "notes,myself")
+	tools := listServeTools(t, cs)
+	assert.Contains(t, tools, "mcp__notes__echo")
+	assert.Contains(t, tools, "mcp__notes__fail")
+	assert.NotContains(t, tools, "mcp__notes__write_note", "write tools are hidden with --write deny")
+	assert.NotContains(t, tools, "mcp__notes__crash")
+	assert.Equal(t, "Echo", tools["mcp__notes__echo"].Title)
+	assert.True(t, tools["mcp__notes__echo"].Annotations.ReadOnlyHint)
+	assert.Equal(t, []any{"text"}, tools["mcp__notes__echo"].InputSchema.(map[string]any)["required"])
+	for name := range tools {
+		assert.False(t, strings.HasPrefix(name, "mcp__myself__"), name)
+	}
+	assert.Contains(t, stderr.String(), "upstream myself is kosmo's own mcp:serve")
+
+	res := callTool(t, cs, "mcp__notes__echo", map[string]any{"text": "hi", "times": 2})
+	require.False(t, res.IsError, resultText(res))
+	assert.Equal(t, "hi hi", resultText(res))
+	assert.Equal(t, map[string]any{"echoed": "hi hi", "times": float64(2)}, res.StructuredContent)
+
+	res = callTool(t, cs, "mcp__notes__echo", map[string]any{"text": "hi", "tmes": 2})
+	assert.True(t, res.IsError)
+	assert.Contains(t, errorOf(t, res)["message"], "Did you mean: times")
+
+	// execute_lua sees the upstream as app.mcp.notes.
+	res = callTool(t, cs, "execute_lua", map[string]any{"code": `return app.mcp.notes.echo({text = "lua"}).text`})
+	require.False(t, res.IsError, resultText(res))
+	assert.Equal(t, []any{"lua"}, envelopeOf(t, res)["result"])
+
+	require.FileExists(t, filepath.Join(dir, "notes.pid"))
+	interrupt()
+	assert.Equal(t, 0, mcptestserver.Main([]string{"gone", filepath.Join(dir, "notes.pid")}), "the upstream server outlived the gateway")
+	assert.Contains(t, stderr.String(), "shutting down")
+}
+
+// startHTTP runs `kosmo mcp:serve ARGS` (with --http) and returns the
+// endpoint it prints; env is added to its environment. Cleanup interrupts
+// it and checks it exits 0.
+func startHTTP(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
 	outR, outW := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
-	st, stderr := serveState(t, ctx, "", strings.NewReader(""), outW, "--http", "127.0.0.1:0")
+	st, stderr := serveState(t, ctx, "", strings.NewReader(""), outW, args...)
+	for k, v := range env {
+		st.Env[k] = v
+	}
 	exit := make(chan int, 1)
 	go func() {
 		code := Main(st)
 		_ = outW.Close()
 		exit <- code
 	}()
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		select {
 		case code := <-exit:
 			assert.Equal(t, 0, code, "stderr: %s", stderr)
-		case <-time.After(10 * time.Second):
+		case <-time.After(20 * time.Second):
 			t.Error("mcp:serve --http did not stop on cancel")
 		}
-	}()
+	})
 	lines := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(outR).ReadString('\n')
 		lines <- strings.TrimSpace(line)
 		_, _ = io.Copy(io.Discard, outR)
 	}()
-	var endpoint string
 	select {
-	case endpoint = <-lines:
+	case endpoint := <-lines:
+		require.True(t, strings.HasSuffix(endpoint, "/mcp"), "%q; stderr: %s", endpoint, stderr)
+		return endpoint
 	case <-time.After(10 * time.Second):
 		t.Fatalf("no endpoint printed; stderr: %s", stderr)
 	}
-	require.True(t, strings.HasPrefix(endpoint, "http://127.0.0.1:"), endpoint)
-	require.True(t, strings.HasSuffix(endpoint, "/mcp"), endpoint)
+	return ""
+}
 
+func TestMCPServeHTTP(t *testing.T) {
+	endpoint := startHTTP(t, nil, "--http", "127.0.0.1:0")
+	require.True(t, strings.HasPrefix(endpoint, "http://127.0.0.1:"), endpoint)
 	client := mcp.NewClient(&mcp.Implementation{Name: "kosmo-test", Version: "1"}, nil)
-	cctx, ccancel := context.WithTimeout(ctx, 20*time.Second)
+	cctx, ccancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer ccancel()
 	cs, err := client.Connect(cctx, &mcp.StreamableClientTransport{Endpoint: endpoint, DisableStandaloneSSE: true}, nil)
 	require.NoError(t, err)
@@ -355,6 +486,54 @@ func TestMCPServeHTTP(t *testing.T) {
 	res := callTool(t, cs, "lua_execute", map[string]any{"code": "return 40 + 2"})
 	require.False(t, res.IsError, resultText(res))
 	assert.Equal(t, []any{float64(42)}, envelopeOf(t, res)["result"])
+
+	// A browser page from another origin is refused (DNS rebinding).
+	req, err := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+	require.NoError(t, err)
+	req.Header.Set("Origin", "http://attacker.example")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+}
+
+func TestMCPServeHTTPToken(t *testing.T) {
+	endpoint := startHTTP(t, map[string]string{"KOSMO_MCP_TOKEN": "tok-123456"}, "--http", ":0", "--token-env", "KOSMO_MCP_TOKEN")
+	require.True(t, strings.HasPrefix(endpoint, "http://127.0.0.1:"), "a bare :PORT binds loopback: %s", endpoint)
+	initialize := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`
+	for _, auth := range []string{"", "Bearer wrong", "Bearer tok-123456"} {
+		req, err := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(initialize))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		want := http.StatusUnauthorized
+		if auth == "Bearer tok-123456" {
+			want = http.StatusOK
+		}
+		assert.Equal(t, want, resp.StatusCode, "Authorization %q", auth)
+	}
+}
+
+func TestMCPServeHTTPNeedsTokenOffLoopback(t *testing.T) {
+	var out bytes.Buffer
+	st, stderr := serveState(t, context.Background(), "", strings.NewReader(""), &out, "--http", "0.0.0.0:0")
+	assert.Equal(t, 2, Main(st))
+	assert.Contains(t, stderr.String(), "a bearer token is required")
+
+	st, stderr = serveState(t, context.Background(), "", strings.NewReader(""), &out, "--http", "0.0.0.0:0", "--token-env", "NOT_SET_ANYWHERE")
+	assert.Equal(t, 3, Main(st))
+	assert.Contains(t, stderr.String(), "--token-env NOT_SET_ANYWHERE: the variable is not set")
+
+	st, stderr = serveState(t, context.Background(), "", strings.NewReader(""), &out, "--token-env", "HOME")
+	assert.Equal(t, 2, Main(st))
+	assert.Contains(t, stderr.String(), "apply to --http only")
 }
 
 func TestMCPServeRejectsArguments(t *testing.T) {

@@ -2,7 +2,7 @@
 // {"mcpServers": {...}} configuration files MCP clients share, starts
 // stdio servers (in their own process group) or connects to streamable
 // HTTP servers lazily on their first use in a run, and stops them all when
-// the run ends. Provider implements luahost.MCPProvider.
+// the run ends. Provider implements mcpapi.Provider.
 package mcpclient
 
 import (
@@ -40,6 +40,9 @@ type ServerConfig struct {
 	Cwd     string // relative to Dir
 	URL     string
 	Headers map[string]string
+	// Disabled servers ("disabled": true) are listed by mcp:list and
+	// mcp:status but never started or offered to scripts.
+	Disabled bool
 
 	// Source is the file the entry came from, Dir its directory (relative
 	// cwd values are resolved against it).
@@ -54,17 +57,27 @@ type Config struct {
 	Sources []string
 }
 
-// Names returns the server names, sorted.
+// Names returns the names of the enabled servers, sorted.
 func (c *Config) Names() []string {
 	if c == nil {
 		return nil
 	}
 	names := make([]string, 0, len(c.Servers))
-	for n := range c.Servers {
-		names = append(names, n)
+	for n, s := range c.Servers {
+		if !s.Disabled {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	return names
+}
+
+// All returns every server name, disabled ones included, sorted.
+func (c *Config) All() []string {
+	if c == nil {
+		return nil
+	}
+	return sortedKeys(c.Servers)
 }
 
 // Merge returns the servers of base, replaced or completed by those of
@@ -86,9 +99,9 @@ func Merge(base, over *Config) *Config {
 var serverName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 var (
-	stdioKeys = []string{"type", "command", "args", "env", "cwd"}
-	httpKeys  = []string{"type", "url", "headers"}
-	allKeys   = []string{"type", "command", "args", "env", "cwd", "url", "headers"}
+	stdioKeys = []string{"type", "command", "args", "env", "cwd", "disabled"}
+	httpKeys  = []string{"type", "url", "headers", "disabled"}
+	allKeys   = []string{"type", "command", "args", "env", "cwd", "url", "headers", "disabled"}
 )
 
 // Parse reads one configuration file. path names it in messages and gives
@@ -189,6 +202,11 @@ func parseServer(path, name string, raw json.RawMessage) (ServerConfig, error) {
 	}
 
 	var err error
+	if raw, ok := fields["disabled"]; ok {
+		if err := json.Unmarshal(raw, &s.Disabled); err != nil || isNull(raw) {
+			return s, configError(path, "%s.disabled must be true or false, got %s", where, jsonKind(raw))
+		}
+	}
 	if s.Type == Stdio {
 		raw, ok := fields["command"]
 		if !ok {

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -44,13 +44,13 @@ type Options struct {
 	HTTPClient *http.Client
 }
 
-// Provider implements luahost.MCPProvider over a Config.
+// Provider implements mcpapi.Provider over a Config.
 type Provider struct {
 	cfg  *Config
 	opts Options
 }
 
-var _ luahost.MCPProvider = (*Provider)(nil)
+var _ mcpapi.Provider = (*Provider)(nil)
 
 // New returns a provider for the servers of cfg (nil: none).
 func New(cfg *Config, opts Options) *Provider {
@@ -92,7 +92,7 @@ func (p *Provider) Servers() []string { return p.cfg.Names() }
 func (p *Provider) Policy(string) registry.Policy { return p.opts.Policy }
 
 // Open starts a run's session. Nothing is started until a server is used.
-func (p *Provider) Open() luahost.MCPConn { return p.Session() }
+func (p *Provider) Open() mcpapi.Conn { return p.Session() }
 
 // Session is like Open with the concrete type.
 func (p *Provider) Session() *Session {
@@ -107,7 +107,7 @@ type Session struct {
 	closed  bool
 }
 
-var _ luahost.MCPConn = (*Session)(nil)
+var _ mcpapi.Conn = (*Session)(nil)
 
 // server returns the named server, starting it on first use.
 func (s *Session) server(ctx context.Context, name string) (*server, error) {
@@ -119,6 +119,11 @@ func (s *Session) server(ctx context.Context, name string) (*server, error) {
 	srv, ok := s.servers[name]
 	if !ok {
 		cfg, found := s.p.cfg.Servers[name]
+		if found && cfg.Disabled {
+			s.mu.Unlock()
+			return nil, errcode.New(errcode.ConfigError, "MCP server %q is disabled in %s", name, cfg.Source).
+				WithHint("remove \"disabled\": true from its entry to use it").WithDetail("server", name)
+		}
 		if !found {
 			s.mu.Unlock()
 			return nil, errcode.New(errcode.UnknownFunction, "Unknown MCP server: %s. Configured servers: %s.", name, orNone(s.p.Servers())).
@@ -167,7 +172,7 @@ func (s *Session) Close() error {
 }
 
 // Tools lists the server's tools (once per session).
-func (s *Session) Tools(ctx context.Context, name string) ([]*luahost.MCPTool, error) {
+func (s *Session) Tools(ctx context.Context, name string) ([]*mcpapi.Tool, error) {
 	srv, err := s.server(ctx, name)
 	if err != nil {
 		return nil, err
@@ -176,7 +181,7 @@ func (s *Session) Tools(ctx context.Context, name string) ([]*luahost.MCPTool, e
 }
 
 // CallTool calls one tool with already validated arguments.
-func (s *Session) CallTool(ctx context.Context, name, tool string, args map[string]any) (*luahost.MCPToolResult, error) {
+func (s *Session) CallTool(ctx context.Context, name, tool string, args map[string]any) (*mcpapi.ToolResult, error) {
 	srv, err := s.server(ctx, name)
 	if err != nil {
 		return nil, err
@@ -185,7 +190,7 @@ func (s *Session) CallTool(ctx context.Context, name, tool string, args map[stri
 }
 
 // Resources lists the server's resources.
-func (s *Session) Resources(ctx context.Context, name string) ([]*luahost.MCPResource, error) {
+func (s *Session) Resources(ctx context.Context, name string) ([]*mcpapi.Resource, error) {
 	srv, err := s.server(ctx, name)
 	if err != nil {
 		return nil, err
@@ -194,7 +199,7 @@ func (s *Session) Resources(ctx context.Context, name string) ([]*luahost.MCPRes
 }
 
 // ReadResource reads one resource.
-func (s *Session) ReadResource(ctx context.Context, name, uri string) ([]*luahost.MCPResourceContents, error) {
+func (s *Session) ReadResource(ctx context.Context, name, uri string) ([]*mcpapi.ResourceContents, error) {
 	srv, err := s.server(ctx, name)
 	if err != nil {
 		return nil, err
@@ -203,7 +208,7 @@ func (s *Session) ReadResource(ctx context.Context, name, uri string) ([]*luahos
 }
 
 // Prompts lists the server's prompts.
-func (s *Session) Prompts(ctx context.Context, name string) ([]*luahost.MCPPrompt, error) {
+func (s *Session) Prompts(ctx context.Context, name string) ([]*mcpapi.Prompt, error) {
 	srv, err := s.server(ctx, name)
 	if err != nil {
 		return nil, err
@@ -212,7 +217,7 @@ func (s *Session) Prompts(ctx context.Context, name string) ([]*luahost.MCPPromp
 }
 
 // GetPrompt renders one prompt.
-func (s *Session) GetPrompt(ctx context.Context, name, prompt string, args map[string]string) (*luahost.MCPPromptResult, error) {
+func (s *Session) GetPrompt(ctx context.Context, name, prompt string, args map[string]string) (*mcpapi.PromptResult, error) {
 	srv, err := s.server(ctx, name)
 	if err != nil {
 		return nil, err

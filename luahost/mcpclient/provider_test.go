@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
 	"github.com/kosmo-dev/kosmo/testdata/mcpserver/mcptestserver"
 )
 
@@ -69,7 +69,7 @@ func TestStdioServerEndToEnd(t *testing.T) {
 
 	tools, err := s.Tools(ctx, "notes")
 	require.NoError(t, err)
-	byName := map[string]*luahost.MCPTool{}
+	byName := map[string]*mcpapi.Tool{}
 	for _, tool := range tools {
 		byName[tool.Name] = tool
 	}
@@ -107,17 +107,17 @@ func TestStdioServerEndToEnd(t *testing.T) {
 	require.Len(t, resources, 2)
 	contents, err := s.ReadResource(ctx, "notes", "note://logo")
 	require.NoError(t, err)
-	assert.Equal(t, []*luahost.MCPResourceContents{{URI: "note://logo", MIMEType: "image/png", Blob: "iVBORw=="}}, contents)
+	assert.Equal(t, []*mcpapi.ResourceContents{{URI: "note://logo", MIMEType: "image/png", Blob: "iVBORw=="}}, contents)
 	_, err = s.ReadResource(ctx, "notes", "note://missing")
 	assert.Equal(t, errcode.APIError, codeOf(err))
 
 	prompts, err := s.Prompts(ctx, "notes")
 	require.NoError(t, err)
 	require.Len(t, prompts, 1)
-	assert.Equal(t, []luahost.MCPPromptArgument{{Name: "topic", Description: "what to summarize", Required: true}, {Name: "style", Description: "brief or detailed"}}, prompts[0].Arguments)
+	assert.Equal(t, []mcpapi.PromptArgument{{Name: "topic", Description: "what to summarize", Required: true}, {Name: "style", Description: "brief or detailed"}}, prompts[0].Arguments)
 	pr, err := s.GetPrompt(ctx, "notes", "summarize", map[string]string{"topic": "moss"})
 	require.NoError(t, err)
-	assert.Equal(t, []luahost.MCPPromptMessage{{Role: "user", Content: map[string]any{"type": "text", "text": "Summarize moss in a brief style."}}}, pr.Messages)
+	assert.Equal(t, []mcpapi.PromptMessage{{Role: "user", Content: map[string]any{"type": "text", "text": "Summarize moss in a brief style."}}}, pr.Messages)
 
 	_, err = s.Tools(ctx, "nope")
 	assert.Equal(t, errcode.UnknownFunction, codeOf(err))

@@ -15,8 +15,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
 )
 
 // stderrLines is how much of a server's stderr an error message quotes.
@@ -33,7 +33,7 @@ type server struct {
 	cs      *mcp.ClientSession
 	proc    *process // stdio servers
 	closed  bool
-	tools   []*luahost.MCPTool
+	tools   []*mcpapi.Tool
 	toolsOK bool
 }
 
@@ -273,7 +273,7 @@ func closeSession(cs *mcp.ClientSession, d time.Duration) {
 	}
 }
 
-func (s *server) listTools(ctx context.Context) ([]*luahost.MCPTool, error) {
+func (s *server) listTools(ctx context.Context) ([]*mcpapi.Tool, error) {
 	s.mu.Lock()
 	if s.toolsOK {
 		tools := s.tools
@@ -281,7 +281,7 @@ func (s *server) listTools(ctx context.Context) ([]*luahost.MCPTool, error) {
 		return tools, nil
 	}
 	s.mu.Unlock()
-	var tools []*luahost.MCPTool
+	var tools []*mcpapi.Tool
 	for t, err := range s.session().Tools(ctx, nil) {
 		if err != nil {
 			return nil, s.fail(ctx, "tools/list", err)
@@ -294,13 +294,15 @@ func (s *server) listTools(ctx context.Context) ([]*luahost.MCPTool, error) {
 	return tools, nil
 }
 
-func (s *server) convertTool(t *mcp.Tool) *luahost.MCPTool {
-	out := &luahost.MCPTool{Name: t.Name, Title: t.Title, Description: t.Description}
-	if t.Annotations != nil {
-		out.ReadOnly = t.Annotations.ReadOnlyHint
+func (s *server) convertTool(t *mcp.Tool) *mcpapi.Tool {
+	out := &mcpapi.Tool{Name: t.Name, Title: t.Title, Description: t.Description}
+	if a := t.Annotations; a != nil {
+		out.ReadOnly = a.ReadOnlyHint
 		if out.Title == "" {
-			out.Title = t.Annotations.Title
+			out.Title = a.Title
 		}
+		out.Annotations = &mcpapi.Annotations{Title: a.Title, ReadOnlyHint: a.ReadOnlyHint,
+			DestructiveHint: a.DestructiveHint, IdempotentHint: a.IdempotentHint, OpenWorldHint: a.OpenWorldHint}
 	}
 	out.InputSchema = asObject(t.InputSchema)
 	out.OutputSchema = asObject(t.OutputSchema)
@@ -329,12 +331,12 @@ func asObject(v any) map[string]any {
 	return m
 }
 
-func (s *server) callTool(ctx context.Context, tool string, args map[string]any) (*luahost.MCPToolResult, error) {
+func (s *server) callTool(ctx context.Context, tool string, args map[string]any) (*mcpapi.ToolResult, error) {
 	res, err := s.session().CallTool(ctx, &mcp.CallToolParams{Name: tool, Arguments: args})
 	if err != nil {
 		return nil, s.fail(ctx, "tools/call "+tool, err)
 	}
-	out := &luahost.MCPToolResult{IsError: res.IsError, Structured: res.StructuredContent}
+	out := &mcpapi.ToolResult{IsError: res.IsError, Structured: res.StructuredContent}
 	out.Content = make([]map[string]any, 0, len(res.Content))
 	for _, c := range res.Content {
 		out.Content = append(out.Content, contentMap(c))
@@ -342,9 +344,10 @@ func (s *server) callTool(ctx context.Context, tool string, args map[string]any)
 	return out, nil
 }
 
-// contentMap renders one content item in its wire shape with snake_case
-// keys: {type = "text", text = ...}, {type = "image", data = <base64>,
-// mime_type = ...}, {type = "resource", resource = {uri, text|blob, ...}}.
+// contentMap renders one content item in its MCP wire shape:
+// {"type": "text", "text": ...}, {"type": "image", "data": <base64>,
+// "mimeType": ...}, {"type": "resource", "resource": {uri, text|blob}}.
+// Protocol metadata (_meta) is dropped.
 func contentMap(c mcp.Content) map[string]any {
 	b, err := json.Marshal(c)
 	if err != nil {
@@ -354,41 +357,33 @@ func contentMap(c mcp.Content) map[string]any {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return map[string]any{"type": "unknown", "error": err.Error()}
 	}
-	return snakeContent(m)
-}
-
-func snakeContent(m map[string]any) map[string]any {
 	delete(m, "_meta")
-	if v, ok := m["mimeType"]; ok {
-		delete(m, "mimeType")
-		m["mime_type"] = v
-	}
 	if r, ok := m["resource"].(map[string]any); ok {
-		m["resource"] = snakeContent(r)
+		delete(r, "_meta")
 	}
 	return m
 }
 
-func (s *server) listResources(ctx context.Context) ([]*luahost.MCPResource, error) {
-	var out []*luahost.MCPResource
+func (s *server) listResources(ctx context.Context) ([]*mcpapi.Resource, error) {
+	var out []*mcpapi.Resource
 	for r, err := range s.session().Resources(ctx, nil) {
 		if err != nil {
 			return nil, s.fail(ctx, "resources/list", err)
 		}
-		out = append(out, &luahost.MCPResource{URI: r.URI, Name: r.Name, Title: r.Title,
+		out = append(out, &mcpapi.Resource{URI: r.URI, Name: r.Name, Title: r.Title,
 			Description: r.Description, MIMEType: r.MIMEType, Size: r.Size})
 	}
 	return out, nil
 }
 
-func (s *server) readResource(ctx context.Context, uri string) ([]*luahost.MCPResourceContents, error) {
+func (s *server) readResource(ctx context.Context, uri string) ([]*mcpapi.ResourceContents, error) {
 	res, err := s.session().ReadResource(ctx, &mcp.ReadResourceParams{URI: uri})
 	if err != nil {
 		return nil, s.fail(ctx, "resources/read "+uri, err)
 	}
-	out := make([]*luahost.MCPResourceContents, 0, len(res.Contents))
+	out := make([]*mcpapi.ResourceContents, 0, len(res.Contents))
 	for _, c := range res.Contents {
-		rc := &luahost.MCPResourceContents{URI: c.URI, MIMEType: c.MIMEType, Text: c.Text}
+		rc := &mcpapi.ResourceContents{URI: c.URI, MIMEType: c.MIMEType, Text: c.Text}
 		if c.Blob != nil {
 			rc.Blob = base64.StdEncoding.EncodeToString(c.Blob)
 		}
@@ -397,35 +392,35 @@ func (s *server) readResource(ctx context.Context, uri string) ([]*luahost.MCPRe
 	return out, nil
 }
 
-func (s *server) listPrompts(ctx context.Context) ([]*luahost.MCPPrompt, error) {
-	var out []*luahost.MCPPrompt
+func (s *server) listPrompts(ctx context.Context) ([]*mcpapi.Prompt, error) {
+	var out []*mcpapi.Prompt
 	for p, err := range s.session().Prompts(ctx, nil) {
 		if err != nil {
 			return nil, s.fail(ctx, "prompts/list", err)
 		}
-		lp := &luahost.MCPPrompt{Name: p.Name, Title: p.Title, Description: p.Description}
+		lp := &mcpapi.Prompt{Name: p.Name, Title: p.Title, Description: p.Description}
 		for _, a := range p.Arguments {
 			if a == nil {
 				continue
 			}
-			lp.Arguments = append(lp.Arguments, luahost.MCPPromptArgument{Name: a.Name, Title: a.Title, Description: a.Description, Required: a.Required})
+			lp.Arguments = append(lp.Arguments, mcpapi.PromptArgument{Name: a.Name, Title: a.Title, Description: a.Description, Required: a.Required})
 		}
 		out = append(out, lp)
 	}
 	return out, nil
 }
 
-func (s *server) getPrompt(ctx context.Context, name string, args map[string]string) (*luahost.MCPPromptResult, error) {
+func (s *server) getPrompt(ctx context.Context, name string, args map[string]string) (*mcpapi.PromptResult, error) {
 	res, err := s.session().GetPrompt(ctx, &mcp.GetPromptParams{Name: name, Arguments: args})
 	if err != nil {
 		return nil, s.fail(ctx, "prompts/get "+name, err)
 	}
-	out := &luahost.MCPPromptResult{Description: res.Description}
+	out := &mcpapi.PromptResult{Description: res.Description}
 	for _, m := range res.Messages {
 		if m == nil {
 			continue
 		}
-		out.Messages = append(out.Messages, luahost.MCPPromptMessage{Role: string(m.Role), Content: contentMap(m.Content)})
+		out.Messages = append(out.Messages, mcpapi.PromptMessage{Role: string(m.Role), Content: contentMap(m.Content)})
 	}
 	return out, nil
 }
