@@ -280,7 +280,7 @@ func TestMCPServeDocsTools(t *testing.T) {
 
 	res = callTool(t, cs, "lua_list_docs", map[string]any{"namespace": "integrations.heygen"})
 	assert.False(t, res.IsError)
-	assert.Contains(t, resultText(res), "- heygen.create_video — ")
+	assert.Contains(t, resultText(res), "heygen.create_video - Generate a new AI video")
 	res = callTool(t, cs, "lua_search_docs", map[string]any{"query": "avatar", "limit": 3})
 	assert.False(t, res.IsError)
 	assert.Len(t, res.StructuredContent.(map[string]any)["results"], 3)

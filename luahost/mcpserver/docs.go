@@ -79,19 +79,14 @@ func (g *Gateway) addDocsTools() {
 			hits = hits[:limit]
 		}
 		if len(hits) == 0 {
-			return textResult(fmt.Sprintf("No docs page matches %q. lua_list_docs lists every page.", *in.Query), false)
+			return textResult(h.SearchDocsText(*in.Query, limit), false)
 		}
-		var b strings.Builder
 		items := make([]any, 0, len(hits))
 		for _, hit := range hits {
-			fmt.Fprintf(&b, "- %s — %s", hit.Page.Name, hit.Page.Title)
-			if hit.Excerpt != "" {
-				fmt.Fprintf(&b, ": %s", hit.Excerpt)
-			}
-			b.WriteByte('\n')
 			items = append(items, map[string]any{"page": hit.Page.Name, "title": hit.Page.Title, "excerpt": hit.Excerpt, "score": hit.Score})
 		}
-		res := textResult(b.String(), false)
+		// the text is what docs.search prints in Lua: one rendering for both
+		res := textResult(h.SearchDocsText(*in.Query, limit), false)
 		res.StructuredContent = map[string]any{"results": items}
 		return res
 	})
@@ -120,13 +115,12 @@ func (g *Gateway) addDocsTools() {
 		if !ok {
 			return textResult(fmt.Sprintf("No docs namespace %q. lua_list_docs without a namespace lists the top-level pages.", in.Namespace), true)
 		}
-		var b strings.Builder
 		items := make([]any, 0, len(pages))
 		for _, p := range pages {
-			fmt.Fprintf(&b, "- %s — %s\n", p.Name, p.Summary)
 			items = append(items, map[string]any{"page": p.Name, "title": p.Title, "summary": p.Summary})
 		}
-		res := textResult(b.String(), false)
+		// the text is what docs.list prints in Lua: one rendering for both
+		res := textResult(h.ListDocsText(in.Namespace), false)
 		res.StructuredContent = map[string]any{"pages": items}
 		return res
 	})

@@ -366,13 +366,14 @@ func TestDocsTools(t *testing.T) {
 
 	res = call(t, cs, "lua_list_docs", map[string]any{})
 	require.False(t, res.IsError)
-	assert.Contains(t, text(res), "- demo — ")
-	assert.Contains(t, text(res), "- lua — ")
+	assert.Contains(t, text(res), "- integrations.demo - A test integration.")
+	assert.Contains(t, text(res), "- lua - ")
 	assert.NotContains(t, text(res), "demo.list_things")
 	res = call(t, cs, "lua_list_docs", map[string]any{"namespace": "integrations.demo"})
 	require.False(t, res.IsError)
-	assert.Contains(t, text(res), "- demo.list_things — List things.")
-	assert.Contains(t, text(res), "- demo.make_thing — Make a thing.")
+	// the same text docs.list("integrations.demo") gives in Lua
+	assert.Contains(t, text(res), "demo.list_things - List things. [read]")
+	assert.Contains(t, text(res), "demo.make_thing - Make a thing. [write]")
 	res = call(t, cs, "lua_list_docs", map[string]any{"namespace": "integrations.nope"})
 	assert.True(t, res.IsError)
 
