@@ -35,7 +35,7 @@ func mcpServeCommand(st *State) *cli.Command {
 			&cli.BoolFlag{Name: "sandbox", Usage: "use the built-in simulated HeyGen (no API key, nothing is charged)"},
 			&cli.StringFlag{Name: "account", Usage: "make `NAME` the default account"},
 			&cli.StringFlag{Name: "cpu-limit", Usage: "bound Lua execution time of each run to `SECONDS` (default 30)"},
-			&cli.StringFlag{Name: "memory-limit", Usage: "bound each run's memory to `MB` (default 32)"},
+			&cli.StringFlag{Name: "memory-limit", Usage: "bound each run's memory to `SIZE`: bytes (67108864), with a unit (64MB, 512KB), or megabytes when below 1 MiB (64); default 32MB"},
 			&cli.StringFlag{Name: "timeout", Usage: "bound each run and call to `DURATION` unless a call sets its own (default none)"},
 			&cli.StringFlag{Name: "mcp-config", Usage: "read MCP servers (for --upstream and app.mcp.*) from `FILE`"},
 		},
