@@ -216,8 +216,28 @@ func (h *Host) callTool(L *lua.LState, r *run, server, name string, args map[str
 	}
 	b := &Binding{Integration: mcpIntegration, Policy: h.opts.MCP.Policy(server)}
 	f := &registry.Function{Name: server + "." + name, FullName: "mcp." + server + "." + name, Op: op}
-	if e := h.authorize(r, h.runSpec(r, b, f, server, path, nil)); e != nil {
-		fail(e)
+	denied := h.authorize(r, h.runSpec(r, b, f, server, path, nil))
+	if r.dryRun() && op == registry.Write {
+		// An MCP server has no simulator: a dry run plans the write and
+		// answers with a result that says so, instead of calling the tool.
+		permission := "allow"
+		if decision := b.Policy.Decide(op); denied != nil {
+			permission = string(decision)
+		} else if decision != registry.Allow {
+			permission = "bypassed"
+		}
+		r.plan(PlannedToolCall(path, server, name, args, permission))
+		if denied != nil {
+			fail(denied)
+		}
+		finish(nil)
+		return &mcpapi.ToolResult{
+			Content:    []map[string]any{{"type": "text", "text": "dry run: " + path + " was not called (planned_requests lists it)"}},
+			Structured: map[string]any{"dry_run": true, "planned": true},
+		}
+	}
+	if denied != nil {
+		fail(denied)
 	}
 
 	var res *mcpapi.ToolResult
@@ -552,4 +572,10 @@ func MCPPage() registry.Page {
 		Summary: "Configure MCP servers, call their tools, resources and prompts from Lua and the command line, and serve kosmo over MCP.",
 		Body:    docs.MCP,
 	}
+}
+
+// PlannedToolCall is the plan entry of an MCP tool call held back by a dry
+// run (from Lua or from mcp:call).
+func PlannedToolCall(path, server, tool string, args map[string]any, permission string) PlannedRequest {
+	return PlannedRequest{Path: path, Account: server, Method: "tools/call", URL: "mcp://" + server + "/" + tool, Body: args, Permission: permission}
 }

@@ -237,6 +237,35 @@ func TestMCPWritesFollowThePolicy(t *testing.T) {
 	assert.Equal(t, "permission_denied", errCode(env))
 }
 
+// A dry run calls an MCP server's read tools, but plans its write tools
+// without calling them, and a write the policy refuses fails the dry run.
+func TestMCPDryRunPlansWrites(t *testing.T) {
+	f := &fakeMCP{}
+	h := mcpHost(t, f, nil)
+	code := `local r = app.mcp.files.read({path = "a"})
+local w = app.mcp.files.write({path = "b", text = "x"})
+return r.text, w.structured.planned, w.text`
+	env := h.Run(context.Background(), code, luahost.RunOptions{DryRun: true, Force: true})
+	require.True(t, env.Success, "%+v", env.Error)
+	assert.Equal(t, []string{"files.read"}, f.calls, "the write tool must not be called")
+	assert.Equal(t, true, env.Result[1])
+	assert.Contains(t, env.Result[2], "dry run")
+	require.Len(t, env.PlannedRequests, 1)
+	p := env.PlannedRequests[0]
+	assert.Equal(t, "app.mcp.files.write", p.Path)
+	assert.Equal(t, "tools/call", p.Method)
+	assert.Equal(t, "mcp://files/write", p.URL)
+	assert.Equal(t, "bypassed", p.Permission)
+	assert.Equal(t, map[string]any{"path": "b", "text": "x"}, p.Body)
+
+	f2 := &fakeMCP{}
+	env = mcpHost(t, f2, nil).Run(context.Background(), `return app.mcp.files.write({})`, luahost.RunOptions{DryRun: true})
+	assert.Equal(t, "permission_denied", errCode(env))
+	require.Len(t, env.PlannedRequests, 1)
+	assert.Equal(t, "ask", env.PlannedRequests[0].Permission)
+	assert.Empty(t, f2.calls)
+}
+
 func TestMCPErrorResults(t *testing.T) {
 	h := mcpHost(t, &fakeMCP{}, nil)
 	env := run(t, h, `return app.mcp.files.broken()`)

@@ -26,7 +26,9 @@ is listed in the envelope's planned_requests {path, account, method, url,
 body, permission} and answered by the integration's simulator, so the script
 goes on with ids marked dryrun_...; later reads of those ids are answered by
 the simulator too. A write the policy would refuse or ask about fails the
-dry run unless --force is given. MCP tool calls are not held back.
+dry run unless --force is given. MCP read tools are called; MCP write tools
+are planned the same way (method tools/call) and answer {dry_run = true,
+planned = true} without being called.
 
 Without --json, printed output streams to stdout and each returned value
 follows: a string raw, anything else as indented JSON.`

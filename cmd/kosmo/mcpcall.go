@@ -205,7 +205,7 @@ func (e *mcpEnv) authorize(server string, t *mcpapi.Tool, path string, force, js
 }
 
 func planned(path, server, tool string, args map[string]any, permission string) luahost.PlannedRequest {
-	return luahost.PlannedRequest{Path: path, Account: server, Method: "tools/call", URL: "mcp://" + server + "/" + tool, Body: args, Permission: permission}
+	return luahost.PlannedToolCall(path, server, tool, args, permission)
 }
 
 // printToolResult prints a result for a person: its text, else its
