@@ -141,7 +141,8 @@ func (h *Host) callFunction(b *Binding, f *registry.Function, account, path stri
 		r := activeRun(L, path)
 		args := h.callArgs(L, f, path)
 		var requests atomic.Int64
-		finish := r.audit(path, account, f.Op, &requests)
+		var created registry.Created
+		finish := r.audit(path, account, f.Op, &requests, &created)
 
 		validated, verr := f.Validate(args)
 		if verr != nil {
@@ -161,7 +162,8 @@ func (h *Host) callFunction(b *Binding, f *registry.Function, account, path stri
 
 		var result any
 		if e := r.await(errcode.LuaRuntimeError, func(ctx context.Context) (err error) {
-			result, err = h.invoke(registry.WithRequestCounter(ctx, &requests), r, b, f, acct, validated)
+			ctx = registry.WithCreated(registry.WithRequestCounter(ctx, &requests), &created)
+			result, err = h.invoke(ctx, r, b, f, acct, validated)
 			return err
 		}); e != nil {
 			finish(e)

@@ -310,7 +310,7 @@ func (h *Host) callTool(L *lua.LState, r *run, server, name string, args map[str
 	if tool.ReadOnly {
 		op = registry.Read
 	}
-	finish := r.audit(path, server, op, nil)
+	finish := r.audit(path, server, op, nil, nil)
 
 	if tool.Validate != nil {
 		validated, err := tool.Validate(args)
