@@ -70,11 +70,13 @@ func mcpProvider(st *State, cfg *Config, explicit string) (luahost.MCPProvider, 
 	if err != nil {
 		return nil, err
 	}
+	st.Redactor.Add(mcpSecrets(mc, st.Env)...)
 	return mcpclient.New(mc, mcpclient.Options{
-		Env:     st.Env,
-		Dir:     st.Dir,
-		Home:    st.Home,
-		Policy:  policy,
-		Version: versionString(),
+		Redactor: st.Redactor,
+		Env:      st.Env,
+		Dir:      st.Dir,
+		Home:     st.Home,
+		Policy:   policy,
+		Version:  versionString(),
 	}), nil
 }

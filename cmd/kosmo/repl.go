@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 )
 
 const replHelp = `Lua prompt. Globals persist between inputs; each input runs under the run limits.
@@ -38,6 +40,8 @@ func runREPL(st *State, host *luahost.Host, o luaOptions) error {
 	}
 	in := newLineReader(st)
 	defer in.Close()
+	// Between inputs Ctrl-C only drops the line being typed.
+	defer st.onInterrupt(func() {})()
 	session := host.NewSession()
 	defer session.Close()
 
@@ -82,16 +86,29 @@ func runREPL(st *State, host *luahost.Host, o luaOptions) error {
 			continue
 		}
 		pending = nil
-		env := session.Run(st.Context, code, luahost.RunOptions{
-			Name: "stdin", Live: st.Stdout, Prompt: prompt, RenderResults: true,
-		})
+		env := replRun(st, session, code, prompt)
 		for _, text := range env.ResultText {
 			fmt.Fprintln(st.Stdout, text)
 		}
 		if env.Error != nil {
 			printRunError(st.Stderr, env.Error)
 		}
+		if st.Context.Err() != nil {
+			return nil // SIGTERM (or the caller) ended the session
+		}
 	}
+}
+
+// replRun runs one input. Ctrl-C (SIGINT) cancels this input only: the
+// session, and its variables, stay for the next one.
+func replRun(st *State, session *luahost.Session, code string, prompt luahost.Prompter) *luahost.Envelope {
+	ctx, cancel := context.WithCancelCause(st.Context)
+	defer cancel(nil)
+	restore := st.onInterrupt(func() { cancel(interruptedError(os.Interrupt)) })
+	defer restore()
+	return session.Run(ctx, code, luahost.RunOptions{
+		Name: "stdin", Live: st.Stdout, Prompt: prompt, RenderResults: true,
+	})
 }
 
 // replChunk turns "=expr", or an input that is an expression, into
@@ -123,20 +140,35 @@ func newLineReader(st *State) lineReader {
 				InterruptPrompt: "^C",
 				EOFPrompt:       "",
 				Stdin:           f,
-				Stdout:          st.Stdout,
-				Stderr:          st.Stderr,
+				Stdout:          orRaw(st.rawStdout, st.Stdout),
+				Stderr:          orRaw(st.rawStderr, st.Stderr),
 			})
 			if err == nil {
-				return &editingReader{rl: rl}
+				return &editingReader{rl: rl, st: st}
 			}
 		}
 	}
 	return &plainReader{in: bufio.NewReader(st.Stdin), out: st.Stderr}
 }
 
-type editingReader struct{ rl *readline.Instance }
+// orRaw is the stream before redaction when there is one: the line editor
+// draws the prompt and echoes typing on the terminal itself.
+func orRaw(raw, w io.Writer) io.Writer {
+	if raw != nil {
+		return raw
+	}
+	return w
+}
+
+type editingReader struct {
+	rl *readline.Instance
+	st *State
+}
 
 func (r *editingReader) ReadLine(prompt string) (string, error) {
+	// Results and errors are complete before the editor draws the prompt.
+	_ = redact.Flush(r.st.Stdout)
+	_ = redact.Flush(r.st.Stderr)
 	r.rl.SetPrompt(prompt)
 	return r.rl.Readline()
 }
@@ -150,6 +182,7 @@ type plainReader struct {
 
 func (r *plainReader) ReadLine(prompt string) (string, error) {
 	fmt.Fprint(r.out, prompt)
+	_ = redact.Flush(r.out) // the prompt has no newline
 	line, err := r.in.ReadString('\n')
 	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
 		return "", err
