@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 )
 
 // Error codes the client derives itself, plus a few HeyGen codes worth
@@ -87,7 +89,7 @@ type NetworkError struct {
 	Path   string
 	Err    error
 
-	secret string // removed from Error() output if it ever shows up
+	scrub *redact.Redactor // hides the key if the transport quotes it (a URL, a header)
 }
 
 // Error describes the failure; it never contains the API key.
@@ -96,7 +98,7 @@ func (e *NetworkError) Error() string {
 	if e.Err != nil {
 		msg = e.Err.Error()
 	}
-	return redact(fmt.Sprintf("heygen: %s %s: %s", e.Method, e.Path, msg), e.secret)
+	return e.scrub.String(fmt.Sprintf("heygen: %s %s: %s", e.Method, e.Path, msg))
 }
 
 // Unwrap returns the underlying error, so errors.Is(err,
