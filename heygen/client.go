@@ -42,7 +42,7 @@ const (
 type Client struct {
 	apiKey      string
 	scrub       *redact.Redactor // hides the key, its pieces and encodings in errors
-	baseURL     string // scheme://host[/prefix] without a trailing slash
+	baseURL     string           // scheme://host[/prefix] without a trailing slash
 	rawBaseURL  string
 	httpClient  *http.Client
 	userAgent   string

@@ -34,6 +34,10 @@ const (
 	// CodeMalformedResponse marks a 2xx response whose body is not JSON or
 	// lacks HeyGen's envelope.
 	CodeMalformedResponse = "malformed_response"
+	// CodePaginationLoop marks a listing whose next_token repeats one
+	// already used, or whose pages stop bringing items while claiming
+	// more: the walk stops rather than loop for ever.
+	CodePaginationLoop = "pagination_loop"
 )
 
 // ErrEmptyID is wrapped by the error returned when a method is called with
