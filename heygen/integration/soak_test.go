@@ -95,9 +95,15 @@ func TestSoak(t *testing.T) {
 	run := func(i int) *luahost.Envelope {
 		return h.Run(context.Background(), soakScripts[i%len(soakScripts)], luahost.RunOptions{Name: "soak"})
 	}
-	for i := 0; i < 2*len(soakScripts); i++ {
-		run(i) // warm the pool and the compile cache
+	// Warm up: fill the state pool (8 states) and the compile cache, which
+	// are bounded and meant to stay.
+	var warm sync.WaitGroup
+	for i := 0; i < 4*len(soakScripts); i++ {
+		warm.Add(1)
+		go func() { defer warm.Done(); run(i) }()
 	}
+	warm.Wait()
+	sim.ResetRequests() // the simulator's own request log is not kosmo's memory
 	before := measure(transport)
 
 	codes := map[string]int{}
@@ -109,7 +115,10 @@ func TestSoak(t *testing.T) {
 		}
 		codes[code]++
 	}
-	assert.Equal(t, sequential/len(soakScripts), codes["cpu_limit"], "codes: %v", codes)
+	// The endless loop always ends on cpu_limit; on a loaded machine a
+	// short script may too (the limit is 20 ms of Lua time).
+	assert.GreaterOrEqual(t, codes["cpu_limit"], sequential/len(soakScripts), "codes: %v", codes)
+	assert.Equal(t, sequential, codes["ok"]+codes["cpu_limit"]+codes["lua_runtime_error"], "codes: %v", codes)
 
 	// Faults for part of the concurrent runs: errors, resets, slowness.
 	for _, f := range []heygentest.Fault{
@@ -139,6 +148,7 @@ func TestSoak(t *testing.T) {
 	assert.Equal(t, concurrent, enveloped)
 	sim.ClearFaults()
 
+	sim.ResetRequests()
 	after := measure(transport)
 	t.Logf("before: %+v after: %+v (codes of the sequential runs: %v)", before, after, codes)
 	assert.LessOrEqual(t, after.goroutines, before.goroutines+2, "goroutines leaked")

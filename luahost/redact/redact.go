@@ -128,11 +128,35 @@ func (r *Redactor) String(s string) string {
 }
 
 func (r *Redactor) redact(s string) string {
-	if len(r.grams) == 0 && len(r.short) == 0 {
+	covered := r.coverage(s)
+	if covered == nil {
 		return s
 	}
-	// Mark every byte covered by a known piece, then replace each marked
-	// run with one Mask.
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		if !covered[i] {
+			j := i
+			for j < len(s) && !covered[j] {
+				j++
+			}
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		for i < len(s) && covered[i] {
+			i++
+		}
+		b.WriteString(Mask)
+	}
+	return b.String()
+}
+
+// coverage marks every byte of s covered by a known piece (nil: none).
+func (r *Redactor) coverage(s string) []bool {
+	if len(r.grams) == 0 && len(r.short) == 0 {
+		return nil
+	}
 	var covered []bool
 	mark := func(from, to int) {
 		if covered == nil {
@@ -159,27 +183,20 @@ func (r *Redactor) redact(s string) string {
 			from += j + 1
 		}
 	}
-	if covered == nil {
-		return s
+	return covered
+}
+
+// safeCut returns the largest position <= want at which s can be split
+// without splitting a known piece: redacting both sides separately then
+// gives what redacting s would.
+func (r *Redactor) safeCut(s string, want int) int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	covered := r.coverage(s)
+	for want > 0 && covered != nil && want < len(s) && covered[want] && covered[want-1] {
+		want--
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		if !covered[i] {
-			j := i
-			for j < len(s) && !covered[j] {
-				j++
-			}
-			b.WriteString(s[i:j])
-			i = j
-			continue
-		}
-		for i < len(s) && covered[i] {
-			i++
-		}
-		b.WriteString(Mask)
-	}
-	return b.String()
+	return want
 }
 
 // Error returns err's text redacted ("" for nil).
@@ -224,12 +241,16 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
+	held := len(w.pending)
 	w.pending = append(w.pending, p...)
-	cut := bytes.LastIndexByte(w.pending, '\n') + 1
-	if cut == 0 && len(w.pending) > holdMax {
-		// A very long line: pass on all but a look-behind long enough that
-		// no secret can hide across the cut unnoticed.
-		cut = len(w.pending) - w.lookBehind()
+	cut := 0
+	if i := bytes.LastIndexByte(p, '\n'); i >= 0 {
+		cut = held + i + 1
+	} else if len(w.pending) > holdMax {
+		// A very long line: pass on all but a look-behind that can hold
+		// the start of a secret still being written, cut where no known
+		// piece is split.
+		cut = w.r.safeCut(string(w.pending), len(w.pending)-w.lookBehind())
 	}
 	if cut > 0 {
 		if err := w.emit(w.pending[:cut]); err != nil {
@@ -243,10 +264,7 @@ func (w *Writer) Write(p []byte) (int, error) {
 func (w *Writer) lookBehind() int {
 	w.r.mu.RLock()
 	defer w.r.mu.RUnlock()
-	if w.r.maxLen > 0 {
-		return min(w.r.maxLen, len(w.pending))
-	}
-	return 0
+	return min(max(w.r.maxLen, MinFragment), len(w.pending))
 }
 
 func (w *Writer) emit(b []byte) error {

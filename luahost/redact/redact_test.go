@@ -106,3 +106,22 @@ func TestWriterReportsFailure(t *testing.T) {
 	require.EqualError(t, Flush(w), "disk full")
 	require.NoError(t, Flush(&strings.Builder{}))
 }
+
+// A secret written across the point where a long line is passed on is
+// hidden whole, whatever the offset and the size of the writes.
+func TestWriterLongLineCutNeverSplitsASecret(t *testing.T) {
+	r := New(key)
+	for offset := holdMax - 2*len(key); offset <= holdMax+2*len(key); offset += 3 {
+		for _, step := range []int{1, 7, 500} {
+			var out strings.Builder
+			w := r.Writer(&out)
+			line := strings.Repeat("a", offset) + key + strings.Repeat("b", holdMax+100)
+			for i := 0; i < len(line); i += step {
+				_, _ = w.Write([]byte(line[i:min(i+step, len(line))]))
+			}
+			require.NoError(t, w.Flush())
+			want := strings.Repeat("a", offset) + Mask + strings.Repeat("b", holdMax+100)
+			require.Equal(t, want, out.String(), "offset %d step %d", offset, step)
+		}
+	}
+}
