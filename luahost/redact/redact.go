@@ -37,8 +37,9 @@ const MinSecret = 4
 // It is safe for concurrent use; secrets may be added at any time.
 type Redactor struct {
 	mu     sync.RWMutex
-	grams  map[string]struct{} // every MinFragment-byte piece of every form of every secret
-	short  []string            // whole forms shorter than MinFragment
+	grams  map[uint64]struct{}   // every MinFragment-byte piece of every form of every secret
+	pairs  *[1 << 16 / 64]uint64 // the first two bytes of every piece: a cheap test before the map
+	short  []string              // whole forms shorter than MinFragment
 	known  map[string]bool
 	maxLen int // longest form, for Writer's look-behind
 }
@@ -59,7 +60,8 @@ func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.grams == nil {
-		r.grams = map[string]struct{}{}
+		r.grams = map[uint64]struct{}{}
+		r.pairs = new([1 << 16 / 64]uint64)
 		r.known = map[string]bool{}
 	}
 	for _, s := range secrets {
@@ -77,7 +79,9 @@ func (r *Redactor) Add(secrets ...string) {
 				continue
 			}
 			for i := 0; i+MinFragment <= len(f); i++ {
-				r.grams[f[i:i+MinFragment]] = struct{}{}
+				r.grams[gram(f[i:])] = struct{}{}
+				p := uint16(f[i])<<8 | uint16(f[i+1])
+				r.pairs[p/64] |= 1 << (p % 64)
 			}
 		}
 	}
@@ -152,6 +156,13 @@ func (r *Redactor) redact(s string) string {
 	return b.String()
 }
 
+// gram packs the first MinFragment (8) bytes of s into a map key.
+func gram(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
 // coverage marks every byte of s covered by a known piece (nil: none).
 func (r *Redactor) coverage(s string) []bool {
 	if len(r.grams) == 0 && len(r.short) == 0 {
@@ -168,7 +179,10 @@ func (r *Redactor) coverage(s string) []bool {
 	}
 	if len(r.grams) > 0 {
 		for i := 0; i+MinFragment <= len(s); i++ {
-			if _, ok := r.grams[s[i:i+MinFragment]]; ok {
+			if p := uint16(s[i])<<8 | uint16(s[i+1]); r.pairs[p/64]&(1<<(p%64)) == 0 {
+				continue
+			}
+			if _, ok := r.grams[gram(s[i:])]; ok {
 				mark(i, i+MinFragment)
 			}
 		}

@@ -125,3 +125,12 @@ func TestWriterLongLineCutNeverSplitsASecret(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkString1MB(b *testing.B) {
+	r := New(key, "another-secret-value-123456")
+	s := strings.Repeat("The quick brown fox jumps over the lazy dog 0123456789\n", 1<<20/55)
+	b.SetBytes(int64(len(s)))
+	for i := 0; i < b.N; i++ {
+		_ = r.String(s)
+	}
+}
