@@ -20,7 +20,7 @@ const envFuzzKey = "hgk_env_A1b2C3d4E5f6G7h8I9j0"
 func FuzzEnvelopeWriter(f *testing.F) {
 	f.Add("hello\n", "boom", "value", 1.5, uint8(3), uint16(4), uint64(0))
 	f.Add("", strings.Repeat("e", 70<<10), "", math.Inf(1), uint8(1), uint16(0), uint64(math.Float64bits(math.NaN())))
-	f.Add("\xff\xfe", "bad \x00 utf8 \xc3", "\"quoted\\", -0.0, uint8(200), uint16(65535), uint64(1))
+	f.Add("\xff\xfe", "bad \x00 utf8 \xc3", "\"quoted\\", math.Copysign(0, -1), uint8(200), uint16(65535), uint64(1))
 	f.Fuzz(func(t *testing.T, output, message, str string, num float64, chunk uint8, at uint16, bits uint64) {
 		splice := func(s string) string {
 			i := int(at) % (len(s) + 1)
