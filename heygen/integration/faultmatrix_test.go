@@ -93,6 +93,9 @@ func TestFaultMatrix(t *testing.T) {
 			Sandbox: true, // no backoff between retries
 			Force:   true,
 			Version: "test",
+			// Many runs share the process here: the memory limit is not
+			// what this matrix is about.
+			Limits: luahost.Limits{Memory: 1 << 30},
 		})
 		require.NoError(t, err)
 		t.Cleanup(h.Close)
