@@ -104,6 +104,17 @@ func TestInterruptEndsRunWithEnvelopeAndCreated(t *testing.T) {
 	}
 }
 
+func TestInterruptHumanOutputNamesCreated(t *testing.T) {
+	var st *State
+	base := hangingHeyGen(t, func() { st.signal(os.Interrupt) })
+	var stdout lockedBuffer
+	st, stderr := cliState(t, map[string]string{"HEYGEN_API_KEY": trustKey, "HEYGEN_API_BASE": base}, nil, &stdout,
+		"integrations:lua", "--force", "-e", createScript)
+	assert.Equal(t, 130, Main(st))
+	assert.Contains(t, stderr.String(), "error: interrupted: run interrupted by Ctrl-C (SIGINT)\n")
+	assert.Contains(t, stderr.String(), "created before the run ended: video_id=vid-created-1 (app.integrations.heygen.create_video)\n")
+}
+
 // The real binary, a real signal: kosmo installed its handler, so SIGINT
 // yields the envelope and exit 130 instead of killing the process.
 func TestRealSIGINTExits130(t *testing.T) {
