@@ -88,6 +88,9 @@ func NewOSState() *State {
 	// MCP servers' descendants that leave their process group, or outlive
 	// a crashed server, are re-parented to kosmo, which stops them.
 	_ = mcpclient.BecomeSubreaper()
+	// A closed stdout must surface as a write error (reported, exit 1)
+	// rather than kill kosmo silently with SIGPIPE.
+	signal.Ignore(syscall.SIGPIPE)
 	signals := make(chan os.Signal, 4)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {

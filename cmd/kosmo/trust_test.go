@@ -144,6 +144,27 @@ func TestRealSIGINTExits130(t *testing.T) {
 	assert.NotContains(t, stdout.String()+stderr.String(), trustKey[:12])
 }
 
+// A closed stdout (the reader went away) is reported, not a silent death.
+func TestClosedStdoutIsWriteError(t *testing.T) {
+	if _, err := exec.LookPath("kosmo"); err != nil {
+		t.Skip("the kosmo test command is not on PATH")
+	}
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	require.NoError(t, r.Close())
+	defer w.Close()
+	cmd := exec.Command("kosmo", "integrations:lua", "--json", "-e", "return 1")
+	cmd.Env = append(os.Environ(), "CI=1", "HOME="+t.TempDir())
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = w, &stderr
+	err = cmd.Run()
+	var exitErr *exec.ExitError
+	require.True(t, errors.As(err, &exitErr), "exit: %v", err)
+	assert.Equal(t, 1, exitErr.ExitCode(), "stderr: %s", stderr.String())
+	assert.Contains(t, stderr.String(), "cannot write the result to standard output")
+	assert.Contains(t, stderr.String(), "(write_error)")
+}
+
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
