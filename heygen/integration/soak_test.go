@@ -69,7 +69,7 @@ func measure(transport *http.Transport) resources {
 // variant (default) runs 500 + 100 runs; KOSMO_SOAK=full runs 10,000 +
 // 500:
 //
-//	KOSMO_SOAK=full go test ./heygen/integration -run TestSoak -v -timeout 30m
+//	KOSMO_SOAK=full go test ./heygen/integration ./cmd/kosmo -run 'TestSoak' -v -timeout 30m
 func TestSoak(t *testing.T) {
 	sequential, concurrent := 500, 100
 	if os.Getenv("KOSMO_SOAK") == "full" {
