@@ -661,7 +661,7 @@ const mcpPageBody = "# MCP servers and kosmo\n" +
 	"| `type` | all | `\"stdio\"` (the default when `command` is given) or `\"http\"` (also `\"streamable-http\"`; the default when `url` is given). The legacy SSE transport is not supported. |\n" +
 	"| `command` | stdio | the program to start; without a `/` it is looked up on `PATH` |\n" +
 	"| `args` | stdio | its arguments (strings) |\n" +
-	"| `env` | stdio | variables added to the environment it inherits from kosmo |\n" +
+	"| `env` | stdio | variables added to the minimal environment it gets from kosmo (`PATH`, `HOME`, `USER`, `LANG`, `LC_*`, `TMPDIR` and a few more; never API keys) |\n" +
 	"| `cwd` | stdio | its working directory, relative to the config file's directory (default: kosmo's) |\n" +
 	"| `url` | http | the streamable HTTP endpoint |\n" +
 	"| `headers` | http | headers sent with every request (e.g. `Authorization`) |\n" +
