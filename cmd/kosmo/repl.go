@@ -60,7 +60,11 @@ func runREPL(st *State, host *luahost.Host, o luaOptions) error {
 		if len(pending) > 0 {
 			p = "   >> "
 		}
-		line, err := in.ReadLine(p)
+		line, err := readLineOrStop(st, in, p)
+		if e, ok := errcode.As(err); ok {
+			fmt.Fprintln(st.Stderr)
+			return e // SIGTERM while waiting for input
+		}
 		if errors.Is(err, readline.ErrInterrupt) {
 			pending = nil // Ctrl-C drops the unfinished input
 			continue
@@ -94,9 +98,37 @@ func runREPL(st *State, host *luahost.Host, o luaOptions) error {
 			printRunError(st.Stderr, env.Error)
 		}
 		if st.Context.Err() != nil {
-			return nil // SIGTERM (or the caller) ended the session
+			return stopCause(st) // SIGTERM (or the caller) ended the session
 		}
 	}
+}
+
+// readLineOrStop reads a line, or gives up when SIGTERM (or the caller)
+// ends the session while the prompt waits; the reader is then abandoned.
+func readLineOrStop(st *State, in lineReader, prompt string) (string, error) {
+	type read struct {
+		line string
+		err  error
+	}
+	got := make(chan read, 1)
+	go func() {
+		line, err := in.ReadLine(prompt)
+		got <- read{line, err}
+	}()
+	select {
+	case r := <-got:
+		return r.line, r.err
+	case <-st.Context.Done():
+		return "", stopCause(st)
+	}
+}
+
+// stopCause is why the session's context ended, as a coded error.
+func stopCause(st *State) error {
+	if e, ok := errcode.As(context.Cause(st.Context)); ok {
+		return e
+	}
+	return errcode.New(errcode.Interrupted, "the session was stopped")
 }
 
 // replRun runs one input. Ctrl-C (SIGINT) cancels this input only: the

@@ -272,3 +272,23 @@ func TestREPLCtrlCCancelsOnlyTheCurrentInput(t *testing.T) {
 	assert.Contains(t, stderr.String(), "error: interrupted:")
 	assert.Contains(t, stdout.String(), "42\n", "variables survive the interrupted input")
 }
+
+func TestREPLEndsOnSIGTERMWhileWaiting(t *testing.T) {
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	var stdout lockedBuffer
+	st, stderr := cliState(t, nil, inR, &stdout, "integrations:lua", "--repl")
+	done := make(chan int, 1)
+	go func() { done <- Main(st) }()
+	_, err := io.WriteString(inW, "x = 1\n") // the REPL has read this line before it waits again
+	require.NoError(t, err)
+	_, err = io.WriteString(inW, "print(x)\n")
+	require.NoError(t, err)
+	st.signal(syscall.SIGTERM)
+	select {
+	case code := <-done:
+		assert.Equal(t, 143, code, "stderr: %s", stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("the REPL ignored SIGTERM")
+	}
+}
