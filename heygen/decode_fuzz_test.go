@@ -65,6 +65,7 @@ func FuzzResponseDecoding(f *testing.F) {
 		check("malformed", c.malformed("POST", "/v3/videos", resp, "x").Error())
 		ne := &NetworkError{Method: "GET", Path: "/v3/videos", Err: &stringError{string(withKey)}, scrub: c.scrub}
 		check("NetworkError", ne.Error())
+		check("NetworkError.Reason", ne.Reason())
 	})
 }
 

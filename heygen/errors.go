@@ -105,6 +105,17 @@ func (e *NetworkError) Error() string {
 	return e.scrub.String(fmt.Sprintf("heygen: %s %s: %s", e.Method, e.Path, msg))
 }
 
+// Reason is the underlying error's text with the key hidden: transport
+// errors quote URLs (a redirect target) and response lines, which a
+// hostile or broken server can fill with the key. Use it rather than
+// formatting Err.
+func (e *NetworkError) Reason() string {
+	if e.Err == nil {
+		return "<nil>"
+	}
+	return e.scrub.String(e.Err.Error())
+}
+
 // Unwrap returns the underlying error, so errors.Is(err,
 // context.DeadlineExceeded) and similar checks work.
 func (e *NetworkError) Unwrap() error { return e.Err }
