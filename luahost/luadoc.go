@@ -57,6 +57,8 @@ func LuaPage() registry.Page {
 	fmt.Fprintf(&b, "| Wall-clock time of the whole run | none | `--timeout DURATION` | `timeout` |\n")
 	fmt.Fprintf(&b, "| Memory the run may add to the heap | %s | `--memory-limit MB` | `memory_limit` |\n", humanBytes(DefaultMemoryLimit))
 	fmt.Fprintf(&b, "| Output of print/dump | %s | — | `output_limit` |\n", humanBytes(DefaultOutputLimit))
+	fmt.Fprintf(&b, "| Returned values, as JSON | %s (the output limit) | — | `result_limit` |\n", humanBytes(DefaultOutputLimit))
+	fmt.Fprintf(&b, "| Error message | %s | — | `error_limit` |\n", humanBytes(MaxErrorMessage))
 	fmt.Fprintf(&b, "| Nested calls | %d | — | `memory_limit` |\n", callStackSize)
 	b.WriteString("\nA limit ends the run even if the script catches the error with `pcall`. " +
 		"The memory limit is enforced by reserving the size of large allocations in built-ins " +
