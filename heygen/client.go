@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 )
 
 // DefaultBaseURL is the HeyGen API origin used when WithBaseURL is not given.
@@ -39,7 +41,8 @@ const (
 // google/go-github: client.Videos.List, client.Avatars.GetLook, and so on.
 type Client struct {
 	apiKey      string
-	baseURL     string // scheme://host[/prefix] without a trailing slash
+	scrub       *redact.Redactor // hides the key, its pieces and encodings in errors
+	baseURL     string           // scheme://host[/prefix] without a trailing slash
 	rawBaseURL  string
 	httpClient  *http.Client
 	userAgent   string
@@ -174,6 +177,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		apiKey:      apiKey,
+		scrub:       redact.New(apiKey),
 		rawBaseURL:  DefaultBaseURL,
 		userAgent:   defaultUserAgent,
 		maxRetries:  defaultMaxRetries,
@@ -302,7 +306,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, &NetworkError{Method: method, Path: path, Err: err, secret: c.apiKey}
+			return nil, nil, &NetworkError{Method: method, Path: path, Err: err, scrub: c.scrub}
 		}
 		if c.hook != nil {
 			c.hook(method, path, attempt)
@@ -329,7 +333,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		var failure error
 		switch {
 		case sendErr != nil:
-			failure = &NetworkError{Method: method, Path: path, Err: sendErr, secret: c.apiKey}
+			failure = &NetworkError{Method: method, Path: path, Err: sendErr, scrub: c.scrub}
 		case resp.status < 200 || resp.status > 299:
 			failure = c.errorFromResponse(method, path, resp)
 		default:
@@ -340,7 +344,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			return nil, resp, failure
 		}
 		if err := c.sleep(ctx, wait); err != nil {
-			return nil, resp, &NetworkError{Method: method, Path: path, Err: err, secret: c.apiKey}
+			return nil, resp, &NetworkError{Method: method, Path: path, Err: err, scrub: c.scrub}
 		}
 	}
 }
@@ -418,15 +422,17 @@ func (c *Client) parseSuccess(method, path string, resp *response) (map[string]j
 
 // malformed builds the APIError reported for a 2xx body that cannot be used.
 func (c *Client) malformed(method, path string, resp *response, what string) *APIError {
-	msg := what
-	if snippet := bodySnippet(resp.body); snippet != "" {
+	msg := c.scrub.String(what)
+	// Redact before cutting: a cut through the key would leave a piece of
+	// it that no longer matches the whole key.
+	if snippet := bodySnippet([]byte(c.scrub.String(string(resp.body)))); snippet != "" {
 		msg += "; body starts with " + snippet
 	}
 	return &APIError{
 		StatusCode: resp.status,
 		Code:       CodeMalformedResponse,
-		Message:    redact(msg, c.apiKey),
-		RequestID:  resp.header.Get("X-Request-Id"),
+		Message:    c.scrub.String(msg),
+		RequestID:  c.scrub.String(resp.header.Get("X-Request-Id")),
 		Method:     method,
 		Path:       path,
 	}
@@ -455,20 +461,18 @@ func (c *Client) errorFromResponse(method, path string, resp *response) *APIErro
 	if d, ok := parseRetryAfter(resp.header.Get("Retry-After"), c.now()); ok {
 		e.RetryAfter = d
 	}
-	e.Code = redact(e.Code, c.apiKey)
-	e.Message = redact(e.Message, c.apiKey)
-	e.Param = redact(e.Param, c.apiKey)
-	e.DocURL = redact(e.DocURL, c.apiKey)
-	e.RequestID = redact(e.RequestID, c.apiKey)
+	e.Code = c.scrub.String(e.Code)
+	e.Message = c.scrub.String(e.Message)
+	e.Param = c.scrub.String(e.Param)
+	e.DocURL = c.scrub.String(e.DocURL)
+	e.RequestID = c.scrub.String(e.RequestID)
 	return e
 }
 
-// redact hides every occurrence of secret in s.
-func redact(s, secret string) string {
-	if secret == "" || s == "" || !strings.Contains(s, secret) {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, "[REDACTED]")
+// redactKey hides every occurrence of secret, and of every piece of it at
+// least redact.MinFragment bytes long, in s.
+func redactKey(s, secret string) string {
+	return redact.New(secret).String(s)
 }
 
 // escapeID validates a path parameter and escapes it for use in a path.

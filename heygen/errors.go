@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 )
 
 // Error codes the client derives itself, plus a few HeyGen codes worth
@@ -32,6 +34,10 @@ const (
 	// CodeMalformedResponse marks a 2xx response whose body is not JSON or
 	// lacks HeyGen's envelope.
 	CodeMalformedResponse = "malformed_response"
+	// CodePaginationLoop marks a listing whose next_token repeats one
+	// already used, or whose pages stop bringing items while claiming
+	// more: the walk stops rather than loop for ever.
+	CodePaginationLoop = "pagination_loop"
 )
 
 // ErrEmptyID is wrapped by the error returned when a method is called with
@@ -87,7 +93,7 @@ type NetworkError struct {
 	Path   string
 	Err    error
 
-	secret string // removed from Error() output if it ever shows up
+	scrub *redact.Redactor // hides the key if the transport quotes it (a URL, a header)
 }
 
 // Error describes the failure; it never contains the API key.
@@ -96,7 +102,18 @@ func (e *NetworkError) Error() string {
 	if e.Err != nil {
 		msg = e.Err.Error()
 	}
-	return redact(fmt.Sprintf("heygen: %s %s: %s", e.Method, e.Path, msg), e.secret)
+	return e.scrub.String(fmt.Sprintf("heygen: %s %s: %s", e.Method, e.Path, msg))
+}
+
+// Reason is the underlying error's text with the key hidden: transport
+// errors quote URLs (a redirect target) and response lines, which a
+// hostile or broken server can fill with the key. Use it rather than
+// formatting Err.
+func (e *NetworkError) Reason() string {
+	if e.Err == nil {
+		return "<nil>"
+	}
+	return e.scrub.String(e.Err.Error())
 }
 
 // Unwrap returns the underlying error, so errors.Is(err,

@@ -93,9 +93,10 @@ func TestJSONText(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
-	assert.Equal(t, "a [REDACTED] b", redact("a k3y b", "k3y"))
-	assert.Equal(t, "nothing", redact("nothing", "k3y"))
-	assert.Equal(t, "x", redact("x", ""))
+	assert.Equal(t, "a [REDACTED] b", redactKey("a k3y! b", "k3y!"))
+	assert.Equal(t, "nothing", redactKey("nothing", "k3y!"))
+	assert.Equal(t, "x", redactKey("x", ""))
+	assert.Equal(t, "cut: [REDACTED]", redactKey("cut: sk_live_0123", "sk_live_0123456789abcdef"), "a piece of the key is hidden too")
 }
 
 // FuzzParseError feeds arbitrary bodies and statuses to the error parser:

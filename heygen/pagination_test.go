@@ -120,9 +120,39 @@ func TestAllDetectsStalledCursor(t *testing.T) {
 		n++
 	}
 	require.Len(t, errs, 1)
-	assert.Contains(t, errs[0].Error(), "stalled")
+	assert.Contains(t, errs[0].Error(), "does not advance")
 	assert.Equal(t, 2, n)
 	assert.Len(t, f.requests(), 2)
+}
+
+func TestAllDetectsCursorCycle(t *testing.T) {
+	// "" -> a -> b -> a: a token that comes back after another one.
+	c, f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		next := map[string]string{"": "a", "a": "b", "b": "a"}[r.URL.Query().Get("token")]
+		reply(w, 200, `{"data":[{"id":"v","status":"completed"}],"has_more":true,"next_token":"`+next+`"}`)
+	})
+	var last error
+	for _, err := range c.Videos.All(context.Background(), heygen.VideoListParams{}) {
+		last = err
+	}
+	var apiErr *heygen.APIError
+	require.ErrorAs(t, last, &apiErr)
+	assert.Equal(t, heygen.CodePaginationLoop, apiErr.Code)
+	assert.Len(t, f.requests(), 3)
+}
+
+func TestAllDetectsPagesThatNeverAdvance(t *testing.T) {
+	// Fresh tokens every time, but never an item.
+	c, f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		reply(w, 200, fmt.Sprintf(`{"data":[],"has_more":true,"next_token":"t%d"}`, n))
+	})
+	var last error
+	for _, err := range c.Videos.All(context.Background(), heygen.VideoListParams{}) {
+		last = err
+	}
+	require.Error(t, last)
+	assert.Contains(t, last.Error(), "had no items")
+	assert.Len(t, f.requests(), 10)
 }
 
 func TestAllForEveryListEndpoint(t *testing.T) {

@@ -432,7 +432,7 @@ func (s *VideosService) Wait(ctx context.Context, id string, o WaitOptions) (*Vi
 		case VideoStatusCompleted:
 			return v, nil
 		case VideoStatusFailed:
-			return v, &VideoFailedError{VideoID: cmp.Or(v.ID, id), Code: v.FailureCode, Message: v.FailureMessage}
+			return v, &VideoFailedError{VideoID: cmp.Or(v.ID, id), Code: c.scrub.String(v.FailureCode), Message: c.scrub.String(v.FailureMessage)}
 		}
 		pause := min(time.Duration(float64(interval)*c.jitter()), maxInterval)
 		if err := c.sleep(ctx, pause); err != nil {

@@ -261,5 +261,10 @@ func (r *run) endedBy(e *errcode.Error) *errcode.Error {
 	if s := r.stopped(); s != nil {
 		return s
 	}
+	if c, ok := errcode.As(context.Cause(r.ctx)); ok {
+		// The caller ended the run and said why (an interrupt signal).
+		out := *c
+		return &out
+	}
 	return e
 }

@@ -169,7 +169,8 @@ func (h *Host) runSpec(r *run, b *Binding, f *registry.Function, account, path s
 // handler with the CPU clock paused, and record the call.
 func (h *Host) callCore(r *run, c callSpec) *CallResult {
 	var requests atomic.Int64
-	finish := r.audit(c.path, c.account, c.f.Op, &requests)
+	var created registry.Created // ids a write reports it created
+	finish := r.audit(c.path, c.account, c.f.Op, &requests, &created)
 	planFrom := r.plannedCount()
 	done := func(res *CallResult) *CallResult {
 		res.Record = finish(res.Error)
@@ -201,7 +202,7 @@ func (h *Host) callCore(r *run, c callSpec) *CallResult {
 	}
 	var result any
 	if e := r.await(errcode.LuaRuntimeError, func(ctx context.Context) (err error) {
-		ctx = registry.WithRequestCounter(ctx, &requests)
+		ctx = registry.WithCreated(registry.WithRequestCounter(ctx, &requests), &created)
 		ctx = withPlanInfo(ctx, planInfo{path: c.path, account: c.account, permission: permission, write: c.f.Op == registry.Write})
 		result, err = h.invoke(ctx, r, c.b, c.f, acct, validated)
 		return err

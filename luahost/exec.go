@@ -133,6 +133,11 @@ func cancelled(parent context.Context) *errcode.Error {
 		return errcode.New(errcode.Timeout, "run timed out: the caller's deadline passed").
 			WithHint("give the run more time (--timeout DURATION)")
 	}
+	if e, ok := errcode.As(context.Cause(parent)); ok {
+		// The caller said why (an interrupt signal, a closed MCP session).
+		out := *e
+		return &out
+	}
 	return errcode.New(errcode.Timeout, "run cancelled: %v", context.Cause(parent)).
 		WithHint("the run was interrupted before it finished")
 }

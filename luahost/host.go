@@ -21,6 +21,7 @@ import (
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
 	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -64,6 +65,9 @@ type Options struct {
 	Stderr       io.Writer // diagnostics and progress; never stdout
 	Prompt       Prompter
 	PoolSize     int // states kept for reuse; default 8
+	// Redactor hides secrets in every envelope the host returns (output,
+	// results, errors, audit). nil: nothing is redacted.
+	Redactor *redact.Redactor
 }
 
 // RunOptions adjust one run.
@@ -205,9 +209,15 @@ func (h *Host) Run(ctx context.Context, code string, ro RunOptions) *Envelope {
 		env := h.newEnvelope(ro)
 		env.fail(errcode.From(err, errcode.LuaSyntaxError))
 		env.ExecutionTimeMs = msSince(started)
-		return env
+		return h.sealed(env)
 	}
-	return h.exec(ctx, proto, ro, started)
+	return h.sealed(h.exec(ctx, proto, ro, started))
+}
+
+// sealed applies Envelope.seal with the host's redactor and limits.
+func (h *Host) sealed(env *Envelope) *Envelope {
+	env.seal(h.opts.Redactor, h.opts.Limits.Output)
+	return env
 }
 
 func (h *Host) newEnvelope(ro RunOptions) *Envelope {

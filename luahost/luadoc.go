@@ -29,15 +29,23 @@ var codeMeaning = map[errcode.Code]string{
 	errcode.UsageError:       "the command line was wrong (CLI only)",
 	errcode.ConfigError:      "the configuration file or a setting is invalid (CLI only)",
 	errcode.ScriptExit:       "the script called `os.exit(code)` with a code other than 0; the process exits with that code",
+	errcode.Interrupted:      "the run was stopped by Ctrl-C/SIGINT (exit 130) or SIGTERM (exit 143); `details.created` lists what it created",
+	errcode.ResultLimit:      "the returned values encode to more than the result limit (the output limit, 16 MB by default)",
+	errcode.ErrorLimit:       "an error message was longer than 64 KB; its start is kept and `details.original_code` has its code",
+	errcode.InputLimit:       "the script on standard input is longer than 64 MB (CLI only)",
+	errcode.InvalidResult:    "a returned number is NaN or infinite, which JSON cannot hold; it is reported as null",
+	errcode.WriteError:       "kosmo could not write its result to stdout (closed pipe, full disk); reported on stderr (CLI only)",
 }
 
 var exitMeaning = map[int]string{
-	errcode.ExitOK:         "success",
-	errcode.ExitScript:     "script error: Lua error, integration error, invalid argument",
-	errcode.ExitUsage:      "usage error: bad flags or no code to run",
-	errcode.ExitAuthConfig: "authentication or configuration error (also HeyGen answering 401/403)",
-	errcode.ExitLimit:      "timeout or resource limit",
-	errcode.ExitPermission: "permission denied",
+	errcode.ExitOK:          "success",
+	errcode.ExitScript:      "script error: Lua error, integration error, invalid argument",
+	errcode.ExitUsage:       "usage error: bad flags or no code to run",
+	errcode.ExitAuthConfig:  "authentication or configuration error (also HeyGen answering 401/403)",
+	errcode.ExitLimit:       "timeout or resource limit",
+	errcode.ExitPermission:  "permission denied",
+	errcode.ExitInterrupted: "interrupted by Ctrl-C (SIGINT)",
+	errcode.ExitTerminated:  "stopped by SIGTERM",
 }
 
 // LuaPage is the docs page describing the host itself: globals, modules,
@@ -51,6 +59,8 @@ func LuaPage() registry.Page {
 	fmt.Fprintf(&b, "| Wall-clock time of the whole run | none | `--timeout DURATION` | `timeout` |\n")
 	fmt.Fprintf(&b, "| Memory the run may add to the heap | %s | `--memory-limit SIZE` (bytes, `64MB`, or megabytes below 1 MiB) | `memory_limit` |\n", humanBytes(DefaultMemoryLimit))
 	fmt.Fprintf(&b, "| Output of print/dump | %s | — | `output_limit` |\n", humanBytes(DefaultOutputLimit))
+	fmt.Fprintf(&b, "| Returned values, as JSON | %s (the output limit) | — | `result_limit` |\n", humanBytes(DefaultOutputLimit))
+	fmt.Fprintf(&b, "| Error message | %s | — | `error_limit` |\n", humanBytes(MaxErrorMessage))
 	fmt.Fprintf(&b, "| Nested calls | %d | — | `memory_limit` |\n", callStackSize)
 	b.WriteString("\nA limit ends the run even if the script catches the error with `pcall`. " +
 		"The memory limit is enforced by reserving the size of large allocations in built-ins " +
@@ -62,7 +72,8 @@ func LuaPage() registry.Page {
 		fmt.Fprintf(&b, "| `%s` | %d | %s |\n", c, e.ExitCode(), codeMeaning[c])
 	}
 	b.WriteString("\n## Exit codes\n\n| Exit | Meaning |\n|---|---|\n")
-	for code := errcode.ExitOK; code <= errcode.ExitPermission; code++ {
+	for _, code := range []int{errcode.ExitOK, errcode.ExitScript, errcode.ExitUsage, errcode.ExitAuthConfig,
+		errcode.ExitLimit, errcode.ExitPermission, errcode.ExitInterrupted, errcode.ExitTerminated} {
 		fmt.Fprintf(&b, "| %d | %s |\n", code, exitMeaning[code])
 	}
 	return registry.Page{

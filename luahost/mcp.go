@@ -201,7 +201,7 @@ func (h *Host) callTool(L *lua.LState, r *run, server, name string, args map[str
 	path := "app.mcp." + server + "." + name
 	tool := h.findTool(L, r, server, name)
 	op := tool.Op()
-	finish := r.audit(path, server, op, nil)
+	finish := r.audit(path, server, op, nil, nil)
 	fail := func(e *errcode.Error) {
 		finish(e)
 		raise(L, e)

@@ -194,13 +194,14 @@ func (r *run) await(fallback errcode.Code, fn func(ctx context.Context) error) *
 
 // audit starts the integration_calls record of one call and returns the
 // function that completes it; requests (may be nil) counts HTTP requests.
-func (r *run) audit(path, account string, op registry.Op, requests *atomic.Int64) func(*errcode.Error) CallRecord {
+func (r *run) audit(path, account string, op registry.Op, requests *atomic.Int64, created *registry.Created) func(*errcode.Error) CallRecord {
 	started := time.Now()
 	return func(e *errcode.Error) CallRecord {
 		rec := CallRecord{Path: path, Account: account, Op: string(op), Status: "ok", DurationMs: msSince(started)}
 		if requests != nil {
 			rec.HTTPRequests = max(requests.Load(), 0) // a dry run takes back what it did not send
 		}
+		rec.Created = created.IDs()
 		if e != nil {
 			rec.Status = "error"
 			msg := string(e.Code) + ": " + e.Message

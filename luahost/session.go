@@ -36,10 +36,10 @@ func (s *Session) Run(ctx context.Context, code string, ro RunOptions) *Envelope
 		env := s.h.newEnvelope(ro)
 		env.fail(errcode.From(err, errcode.LuaSyntaxError))
 		env.ExecutionTimeMs = msSince(started)
-		return env
+		return s.h.sealed(env)
 	}
 	env, _ := s.h.execOn(ctx, s.L, s.g, proto, ro, started)
-	return env
+	return s.h.sealed(env)
 }
 
 // Close releases the session's state.

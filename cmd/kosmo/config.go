@@ -99,8 +99,12 @@ func loadConfig(st *State) (*Config, error) {
 	}
 	md, err := toml.Decode(string(data), cfg)
 	if err != nil {
-		return nil, configError(path, "%v", err)
+		// The parser may quote the offending line, which can be the one
+		// holding a key: learn what looks like one before reporting.
+		st.Redactor.Add(configTextSecrets(string(data))...)
+		return nil, configError(path, "%s", st.Redactor.Error(err))
 	}
+	cfg.rememberSecrets(st)
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
 		keys := make([]string, len(undecoded))
 		for i, k := range undecoded {
@@ -128,6 +132,19 @@ func loadConfig(st *State) (*Config, error) {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// rememberSecrets teaches the redactor the keys the config file holds or
+// names, before anything else can quote them.
+func (c *Config) rememberSecrets(st *State) {
+	for _, ic := range c.Integrations {
+		for _, ac := range ic.Accounts {
+			st.Redactor.Add(ac.APIKey)
+			if ac.APIKeyEnv != "" {
+				st.Redactor.Add(st.Getenv(ac.APIKeyEnv))
+			}
+		}
+	}
 }
 
 func configError(path, format string, args ...any) *errcode.Error {

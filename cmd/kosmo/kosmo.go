@@ -9,6 +9,7 @@ import (
 
 	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 )
 
 // reported means the command already wrote its result (an envelope or a
@@ -18,8 +19,16 @@ type reported struct{ code int }
 func (r reported) Error() string { return fmt.Sprintf("exit %d", r.code) }
 
 // Main runs kosmo and returns the process exit code. It never calls
-// os.Exit, so tests can run it in-process.
+// os.Exit, so tests can run it in-process. Everything it writes goes
+// through the redactor; a result that cannot be written (closed stdout,
+// full disk) is reported on stderr with a non-zero exit.
 func Main(st *State) int {
+	protectStreams(st)
+	code := mainRun(st)
+	return finishStreams(st, code)
+}
+
+func mainRun(st *State) int {
 	app := newApp(st)
 	st.Args = mcpShortcut(st, app, st.Args)
 	args := normalizeArgs(app, st.Args)
@@ -122,4 +131,43 @@ func printError(st *State, e *errcode.Error) {
 	if e.Hint != "" {
 		fmt.Fprintf(st.Stderr, "hint: %s\n", e.Hint)
 	}
+}
+
+// protectStreams creates the redactor from the environment's secrets and
+// routes stdout and stderr through it. Later steps (config file, MCP
+// settings) teach it more secrets.
+func protectStreams(st *State) {
+	if st.Redactor == nil {
+		st.Redactor = redact.New()
+	}
+	st.Redactor.Add(envSecrets(st.Env)...)
+	if _, done := st.Stdout.(*redact.Writer); !done {
+		st.rawStdout = st.Stdout
+		st.Stdout = st.Redactor.Writer(st.Stdout)
+	}
+	if _, done := st.Stderr.(*redact.Writer); !done {
+		st.rawStderr = st.Stderr
+		st.Stderr = st.Redactor.Writer(st.Stderr)
+	}
+}
+
+// finishStreams flushes what the redacting writers hold and turns a failed
+// write of stdout into write_error (exit 1 unless the run already failed).
+func finishStreams(st *State, code int) int {
+	_ = redact.Flush(st.Stderr)
+	err := redact.Flush(st.Stdout)
+	if err == nil {
+		return code
+	}
+	e := errcode.New(errcode.WriteError, "cannot write the result to standard output: %s", st.Redactor.Error(err)).
+		WithHint("check that stdout is open and its disk has room; the run itself may have completed")
+	w := st.rawStderr
+	if w == nil {
+		w = st.Stderr
+	}
+	fmt.Fprintf(w, "kosmo: %s (%s)\nhint: %s\n", e.Message, e.Code, e.Hint)
+	if code == errcode.ExitOK {
+		return e.ExitCode()
+	}
+	return code
 }

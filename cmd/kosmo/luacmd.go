@@ -14,6 +14,7 @@ import (
 
 	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 )
 
 // luaOptions are the parsed flags of integrations:lua and mcp:lua.
@@ -123,6 +124,7 @@ func newLuaHost(st *State, o luaOptions) (host *luahost.Host, closeHost func(), 
 		return nil, nil, err
 	}
 	hostOpts.Limits = limits.Limits
+	hostOpts.Redactor = st.Redactor
 	host, err = luahost.New(hostOpts)
 	if err != nil {
 		cleanup()
@@ -172,6 +174,7 @@ func terminalPrompter(st *State) luahost.Prompter {
 	in := bufio.NewReader(st.Stdin)
 	return func(question string) bool {
 		fmt.Fprintf(st.Stderr, "%s [y/N] ", question)
+		_ = redact.Flush(st.Stderr) // the question has no newline
 		line, _ := in.ReadString('\n')
 		switch strings.ToLower(strings.TrimSpace(line)) {
 		case "y", "yes":
@@ -208,6 +211,9 @@ func readCode(st *State, o luaOptions) (code, name string, err error) {
 		code, err = readAll(st.Stdin)
 		name = "stdin"
 	}
+	if e, ok := errcode.As(err); ok {
+		return "", "", e
+	}
 	if err != nil {
 		return "", "", errcode.New(errcode.UsageError, "cannot read the script from standard input: %v", err)
 	}
@@ -218,11 +224,21 @@ func readCode(st *State, o luaOptions) (code, name string, err error) {
 	return code, name, nil
 }
 
+// maxStdin bounds the script read from standard input.
+var maxStdin int64 = 64 << 20
+
+// readAll reads the script from r. A script longer than maxStdin is an
+// input_limit error rather than a silently cut one.
 func readAll(r io.Reader) (string, error) {
 	if r == nil {
 		return "", nil
 	}
-	b, err := io.ReadAll(io.LimitReader(r, 64<<20))
+	b, err := io.ReadAll(io.LimitReader(r, maxStdin+1))
+	if err == nil && int64(len(b)) > maxStdin {
+		return "", errcode.New(errcode.InputLimit, "the script on standard input is longer than %d MB", maxStdin>>20).
+			WithHint("pass a file path instead, or move data out of the script (read it with an integration)").
+			WithDetail("limit_bytes", maxStdin)
+	}
 	return string(b), err
 }
 

@@ -76,13 +76,16 @@ func mcpProvider(st *State, cfg *Config, explicit string) (mcpapi.Provider, erro
 
 // newMCPClient is the one place kosmo builds an MCP client (for scripts,
 // the mcp:* commands and the gateway's upstreams): servers get kosmo's
-// environment and directories, under policy.
+// environment and directories, under policy, and their secrets are known
+// to the redactor.
 func newMCPClient(st *State, mc *mcpclient.Config, policy registry.Policy) *mcpclient.Provider {
+	st.Redactor.Add(mcpSecrets(mc, st.Env)...)
 	return mcpclient.New(mc, mcpclient.Options{
-		Env:     st.Env,
-		Dir:     st.Dir,
-		Home:    st.Home,
-		Policy:  policy,
-		Version: versionString(),
+		Redactor: st.Redactor,
+		Env:      st.Env,
+		Dir:      st.Dir,
+		Home:     st.Home,
+		Policy:   policy,
+		Version:  versionString(),
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
+	"strings"
 
 	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
@@ -46,6 +48,20 @@ func printRunError(w io.Writer, e *luahost.ErrorInfo) {
 	}
 	if e.Traceback != "" && e.Code == string(errcode.LuaRuntimeError) {
 		fmt.Fprintln(w, e.Traceback)
+	}
+	// What the run created before it failed: the user may want to find,
+	// wait for or delete it.
+	created, _ := e.Details["created"].([]any)
+	for _, c := range created {
+		rec, _ := c.(map[string]any)
+		var ids []string
+		for k, v := range rec {
+			if k != "path" && k != "account" {
+				ids = append(ids, fmt.Sprintf("%s=%v", k, v))
+			}
+		}
+		sort.Strings(ids)
+		fmt.Fprintf(w, "created before the run ended: %s (%v)\n", strings.Join(ids, " "), rec["path"])
 	}
 }
 

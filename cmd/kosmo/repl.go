@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 )
 
 const replHelp = `Lua prompt. Globals persist between inputs; each input runs under the run limits.
@@ -40,6 +42,8 @@ func runREPL(st *State, host *luahost.Host, o luaOptions) error {
 	}
 	in := newLineReader(st)
 	defer in.Close()
+	// Between inputs Ctrl-C only drops the line being typed.
+	defer st.onInterrupt(func() {})()
 	session := host.NewSession()
 	defer session.Close()
 
@@ -58,7 +62,11 @@ func runREPL(st *State, host *luahost.Host, o luaOptions) error {
 		if len(pending) > 0 {
 			p = "   >> "
 		}
-		line, err := in.ReadLine(p)
+		line, err := readLineOrStop(st, in, p)
+		if e, ok := errcode.As(err); ok {
+			fmt.Fprintln(st.Stderr)
+			return e // SIGTERM while waiting for input
+		}
 		if errors.Is(err, readline.ErrInterrupt) {
 			pending = nil // Ctrl-C drops the unfinished input
 			continue
@@ -92,14 +100,15 @@ func runREPL(st *State, host *luahost.Host, o luaOptions) error {
 			continue
 		}
 		pending = nil
-		env := session.Run(st.Context, code, luahost.RunOptions{
-			Name: "stdin", Live: st.Stdout, Prompt: prompt, RenderResults: true,
-		})
+		env := replRun(st, session, code, prompt)
 		for _, text := range env.ResultText {
 			fmt.Fprintln(st.Stdout, text)
 		}
 		if env.Error != nil {
 			printRunError(st.Stderr, env.Error)
+		}
+		if st.Context.Err() != nil {
+			return stopCause(st) // SIGTERM (or the caller) ended the session
 		}
 	}
 }
@@ -120,6 +129,46 @@ func replDoc(st *State, host *luahost.Host, page string) {
 	if !strings.HasSuffix(body, "\n") {
 		fmt.Fprintln(st.Stdout)
 	}
+}
+
+// readLineOrStop reads a line, or gives up when SIGTERM (or the caller)
+// ends the session while the prompt waits; the reader is then abandoned.
+func readLineOrStop(st *State, in lineReader, prompt string) (string, error) {
+	type read struct {
+		line string
+		err  error
+	}
+	got := make(chan read, 1)
+	go func() {
+		line, err := in.ReadLine(prompt)
+		got <- read{line, err}
+	}()
+	select {
+	case r := <-got:
+		return r.line, r.err
+	case <-st.Context.Done():
+		return "", stopCause(st)
+	}
+}
+
+// stopCause is why the session's context ended, as a coded error.
+func stopCause(st *State) error {
+	if e, ok := errcode.As(context.Cause(st.Context)); ok {
+		return e
+	}
+	return errcode.New(errcode.Interrupted, "the session was stopped")
+}
+
+// replRun runs one input. Ctrl-C (SIGINT) cancels this input only: the
+// session, and its variables, stay for the next one.
+func replRun(st *State, session *luahost.Session, code string, prompt luahost.Prompter) *luahost.Envelope {
+	ctx, cancel := context.WithCancelCause(st.Context)
+	defer cancel(nil)
+	restore := st.onInterrupt(func() { cancel(interruptedError(os.Interrupt)) })
+	defer restore()
+	return session.Run(ctx, code, luahost.RunOptions{
+		Name: "stdin", Live: st.Stdout, Prompt: prompt, RenderResults: true,
+	})
 }
 
 // replChunk turns "=expr", or an input that is an expression, into
@@ -151,20 +200,35 @@ func newLineReader(st *State) lineReader {
 				InterruptPrompt: "^C",
 				EOFPrompt:       "",
 				Stdin:           f,
-				Stdout:          st.Stdout,
-				Stderr:          st.Stderr,
+				Stdout:          orRaw(st.rawStdout, st.Stdout),
+				Stderr:          orRaw(st.rawStderr, st.Stderr),
 			})
 			if err == nil {
-				return &editingReader{rl: rl}
+				return &editingReader{rl: rl, st: st}
 			}
 		}
 	}
 	return &plainReader{in: bufio.NewReader(st.Stdin), out: st.Stderr}
 }
 
-type editingReader struct{ rl *readline.Instance }
+// orRaw is the stream before redaction when there is one: the line editor
+// draws the prompt and echoes typing on the terminal itself.
+func orRaw(raw, w io.Writer) io.Writer {
+	if raw != nil {
+		return raw
+	}
+	return w
+}
+
+type editingReader struct {
+	rl *readline.Instance
+	st *State
+}
 
 func (r *editingReader) ReadLine(prompt string) (string, error) {
+	// Results and errors are complete before the editor draws the prompt.
+	_ = redact.Flush(r.st.Stdout)
+	_ = redact.Flush(r.st.Stderr)
 	r.rl.SetPrompt(prompt)
 	return r.rl.Readline()
 }
@@ -178,6 +242,7 @@ type plainReader struct {
 
 func (r *plainReader) ReadLine(prompt string) (string, error) {
 	fmt.Fprint(r.out, prompt)
+	_ = redact.Flush(r.out) // the prompt has no newline
 	line, err := r.in.ReadString('\n')
 	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
 		return "", err

@@ -86,7 +86,7 @@ func mapError(f string, err error) error {
 			return errcode.New(errcode.Timeout, "%s: HeyGen did not answer in time (%s %s)", f, ne.Method, ne.Path).
 				WithHint("retry later, or raise --timeout; a write may still have gone through, so check with a list or get call first")
 		}
-		return errcode.New(errcode.NetworkError, "%s: could not reach HeyGen (%s %s): %v", f, ne.Method, ne.Path, ne.Err).
+		return errcode.New(errcode.NetworkError, "%s: could not reach HeyGen (%s %s): %s", f, ne.Method, ne.Path, ne.Reason()).
 			WithHint("check the network and HEYGEN_API_BASE")
 	}
 	if errors.Is(err, context.DeadlineExceeded) {

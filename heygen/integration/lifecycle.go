@@ -1,9 +1,12 @@
 package integration
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"sync"
 	"time"
 
 	"github.com/kosmo-dev/kosmo/heygen"
@@ -26,7 +29,8 @@ func lifecycleFunctions() []*registry.Function {
 			},
 			Returns: "`result.data`: the completed video, as get_video returns it (`video_url`, `thumbnail_url`, `duration`, ...).",
 			Sections: []registry.Section{{Title: "Progress and errors", Body: "Each status change is reported on stderr " +
-				"(`heygen: video abc123 processing after 12s`), never on stdout. A failed video raises api_error with HeyGen's " +
+				"(`heygen: video abc123 processing after 12s`), and while nothing changes a heartbeat line " +
+				"(`heygen: still waiting for video abc123: processing after 1m0s (9 polls)`) at least every 30 seconds, never on stdout. A failed video raises api_error with HeyGen's " +
 				"failure_code and failure_message; running out of time raises timeout with the last status in the details. " +
 				"Time spent waiting does not count against --cpu-limit, but does against --timeout."}},
 			Examples: []registry.Example{{Title: "Create a video and wait for it", Code: `local heygen = app.integrations.heygen
@@ -91,16 +95,14 @@ func waitForVideo(ctx context.Context, c *registry.Call) (any, error) {
 		Interval:    seconds(c.Args, "interval", firstPause),
 		MaxInterval: seconds(c.Args, "max_interval", 30*time.Second),
 	}
-	last := ""
-	opts.OnPoll = func(v *heygen.Video, elapsed time.Duration) {
-		if v.Status != last {
-			fmt.Fprintf(s.progress, "heygen: video %s %s after %s\n", v.ID, v.Status, elapsed.Round(time.Second))
-			last = v.Status
-		}
-	}
+	hb := newHeartbeat(s.progress, id)
+	opts.OnPoll = hb.poll
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	stop := hb.start()
 	v, err := s.client.Videos.Wait(wctx, id, opts)
+	stop()
+	last := hb.status()
 	if err != nil {
 		if ctx.Err() == nil && wctx.Err() != nil && !isAPIError(err) {
 			e := errcode.New(errcode.Timeout, "%s: video %s is still %s after %s", f, id, orUnknown(last), timeout).
@@ -111,6 +113,80 @@ func waitForVideo(ctx context.Context, c *registry.Call) (any, error) {
 		return nil, mapError(f, err)
 	}
 	return map[string]any{"data": videoValue(v)}, nil
+}
+
+// heartbeatEvery is the longest a wait stays silent on stderr.
+var heartbeatEvery = 30 * time.Second
+
+// heartbeat reports a wait on stderr: every status change at once, and
+// otherwise a line (status, elapsed time, polls) every heartbeatEvery, so
+// a long wait never looks hung.
+type heartbeat struct {
+	w  io.Writer
+	id string
+
+	mu    sync.Mutex
+	last  string // status of the latest poll
+	polls int    // polls so far
+	began time.Time
+	now   func() time.Time
+	tick  func(d time.Duration) (<-chan time.Time, func())
+}
+
+func newHeartbeat(w io.Writer, id string) *heartbeat {
+	return &heartbeat{w: w, id: id, now: time.Now, tick: func(d time.Duration) (<-chan time.Time, func()) {
+		t := time.NewTicker(d)
+		return t.C, t.Stop
+	}}
+}
+
+// poll is WaitOptions.OnPoll.
+func (h *heartbeat) poll(v *heygen.Video, elapsed time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.polls++
+	if v.Status != h.last {
+		fmt.Fprintf(h.w, "heygen: video %s %s after %s\n", cmp.Or(v.ID, h.id), v.Status, elapsed.Round(time.Second))
+		h.last = v.Status
+	}
+}
+
+// start prints a heartbeat line at every tick until the returned function
+// is called.
+func (h *heartbeat) start() (stop func()) {
+	h.began = h.now()
+	ticks, stopTicks := h.tick(heartbeatEvery)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-done:
+				return
+			case <-ticks:
+				h.beat()
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		stopTicks()
+	}
+}
+
+func (h *heartbeat) beat() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fmt.Fprintf(h.w, "heygen: still waiting for video %s: %s after %s (%d polls)\n",
+		h.id, orUnknown(h.last), h.now().Sub(h.began).Round(time.Second), h.polls)
+}
+
+func (h *heartbeat) status() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.last
 }
 
 func isAPIError(err error) bool {

@@ -171,6 +171,7 @@ func createTalkingPhoto(ctx context.Context, c *registry.Call) (any, error) {
 	if err != nil {
 		return nil, mapError(f, err)
 	}
+	registry.ReportCreated(ctx, "video_id", created.VideoID)
 	return map[string]any{"success": true, "error": nil, "video_id": created.VideoID, "status": created.Status}, nil
 }
 
@@ -200,6 +201,7 @@ func createVideoFromTemplate(ctx context.Context, c *registry.Call) (any, error)
 	if err != nil {
 		return nil, mapError(f, err)
 	}
+	registry.ReportCreated(ctx, "video_id", v.ID)
 	return map[string]any{"success": true, "error": nil, "video_id": v.ID, "status": v.Status}, nil
 }
 

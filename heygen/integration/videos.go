@@ -77,6 +77,7 @@ func createVideo(ctx context.Context, c *registry.Call) (any, error) {
 	if err != nil {
 		return nil, mapError(f, err)
 	}
+	registry.ReportCreated(ctx, "video_id", created.VideoID)
 	data := withNames(created.Raw, map[string]any{"video_id": created.VideoID, "status": created.Status})
 	return map[string]any{"data": data}, nil
 }

@@ -41,6 +41,23 @@ const (
 	// ScriptExit is a script that ended itself with os.exit(code), code
 	// not 0; the process exits with that code (details.exit_code).
 	ScriptExit Code = "script_exit"
+
+	// Interrupted ends a run stopped by SIGINT (exit 130) or SIGTERM
+	// (exit 143; details.signal says which).
+	Interrupted Code = "interrupted"
+	// ResultLimit: the returned values encode to more than the result
+	// limit; ErrorLimit: an error message is longer than the error limit.
+	ResultLimit Code = "result_limit"
+	ErrorLimit  Code = "error_limit"
+	// InputLimit: the script given on standard input is longer than kosmo
+	// reads.
+	InputLimit Code = "input_limit"
+	// InvalidResult: a returned value cannot be represented in JSON (NaN,
+	// infinity); it is reported as null.
+	InvalidResult Code = "invalid_result"
+	// WriteError: kosmo could not write its result (closed stdout, full
+	// disk). It is reported on stderr, since stdout failed.
+	WriteError Code = "write_error"
 )
 
 // Exit codes of the kosmo binary.
@@ -51,6 +68,10 @@ const (
 	ExitAuthConfig = 3 // missing/invalid credentials, bad configuration
 	ExitLimit      = 4 // timeout or resource limit
 	ExitPermission = 5 // permission denied
+	// ExitInterrupted and ExitTerminated follow the shell convention
+	// 128 + signal number (SIGINT 2, SIGTERM 15).
+	ExitInterrupted = 130
+	ExitTerminated  = 143
 )
 
 var exitCodes = map[Code]int{
@@ -71,6 +92,12 @@ var exitCodes = map[Code]int{
 	UsageError:       ExitUsage,
 	ConfigError:      ExitAuthConfig,
 	ScriptExit:       ExitScript,
+	Interrupted:      ExitInterrupted,
+	ResultLimit:      ExitLimit,
+	ErrorLimit:       ExitLimit,
+	InputLimit:       ExitLimit,
+	InvalidResult:    ExitScript,
+	WriteError:       ExitScript,
 }
 
 // All returns every registered code, sorted.
@@ -158,6 +185,11 @@ func (e *Error) ExitCode() int {
 	if e.Code == ScriptExit {
 		if c, ok := e.Details["exit_code"].(int); ok && c > 0 && c < 256 {
 			return c
+		}
+	}
+	if e.Code == Interrupted {
+		if sig, _ := e.Details["signal"].(string); sig == "SIGTERM" {
+			return ExitTerminated
 		}
 	}
 	if c, ok := exitCodes[e.Code]; ok {

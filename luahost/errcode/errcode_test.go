@@ -17,11 +17,19 @@ func TestExitCodes(t *testing.T) {
 		LuaSyntaxError: 1, LuaRuntimeError: 1, InvalidArgument: 1, UnknownFunction: 1,
 		UnknownAccount: 3, AuthMissing: 3, ConfigError: 3, PermissionDenied: 5, APIError: 1, RateLimited: 1,
 		NetworkError: 1, Timeout: 4, CPULimit: 4, MemoryLimit: 4, OutputLimit: 4, UsageError: 2, ScriptExit: 1,
+		Interrupted: 130, ResultLimit: 4, ErrorLimit: 4, InputLimit: 4, InvalidResult: 1, WriteError: 1,
 	}
 	for code, want := range cases {
 		assert.Equal(t, want, (&Error{Code: code}).ExitCode(), code)
 	}
 	assert.Len(t, All(), len(cases), "every code has an expected exit code in this test")
+}
+
+func TestInterruptedExitsBySignal(t *testing.T) {
+	assert.Equal(t, ExitInterrupted, New(Interrupted, "stop").WithDetail("signal", "SIGINT").ExitCode())
+	assert.Equal(t, ExitTerminated, New(Interrupted, "stop").WithDetail("signal", "SIGTERM").ExitCode())
+	assert.Equal(t, 130, ExitInterrupted)
+	assert.Equal(t, 143, ExitTerminated)
 }
 
 func TestAPIErrorUnauthorizedExitsAsAuth(t *testing.T) {

@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 )
 
 // stderrKeep bounds the stderr kept per server.
@@ -29,11 +31,16 @@ type process struct {
 	errEOF chan struct{} // closed when stderr reached its end
 	done   chan struct{} // closed when the process has exited
 	err    error         // from Wait, valid after done
+
+	marker   string // NAME=VALUE in the environment of everything it starts
+	redactor *redact.Redactor
 }
 
 // startProcess starts cfg's command in its own process group.
 func startProcess(cfg ServerConfig, opts Options) (*process, error) {
-	env := mergeEnv(opts.Env, cfg.Env)
+	marker := newMarker()
+	env := mergeEnv(minimalEnv(opts.Env), cfg.Env)
+	env[markerVar] = marker
 	path, err := lookPath(cfg.Command, env["PATH"], cfg.Cwd, opts.Dir)
 	if err != nil {
 		return nil, errcode.New(errcode.ConfigError, "MCP server %q (%s): cannot start %q: %v", cfg.Name, cfg.Source, cfg.Command, err).
@@ -82,7 +89,7 @@ func startProcess(cfg ServerConfig, opts Options) (*process, error) {
 	_ = errW.Close()
 
 	p := &process{cmd: cmd, pid: cmd.Process.Pid, stdin: inW, stdout: outR, stderr: newTailBuffer(stderrKeep),
-		errEOF: make(chan struct{}), done: make(chan struct{})}
+		errEOF: make(chan struct{}), done: make(chan struct{}), marker: markerVar + "=" + marker, redactor: opts.Redactor}
 	go func() {
 		_, _ = io.Copy(p.stderr, errR)
 		_ = errR.Close()
@@ -109,7 +116,9 @@ func (p *process) stderrTail(lines int) string {
 		t.Stop()
 	default:
 	}
-	return p.stderr.Tail(lines)
+	// A server may print its own credentials (or a token it was given)
+	// when it fails: the tail is redacted before anyone quotes it.
+	return p.redactor.String(p.stderr.Tail(lines))
 }
 
 // status describes how the process ended (after done).
@@ -137,6 +146,9 @@ func (p *process) stop(grace time.Duration) {
 	// in any case.
 	_ = killGroup(p.pid)
 	p.wait(2 * time.Second)
+	// Descendants that left the group (setsid) or were orphaned by a crash
+	// still carry the marker in their environment.
+	killMarked(p.marker, p.pid)
 	_ = p.stdout.Close()
 }
 
@@ -149,6 +161,38 @@ func (p *process) wait(d time.Duration) bool {
 	case <-t.C:
 		return false
 	}
+}
+
+// markerVar names the variable that marks every process a server starts.
+const markerVar = "KOSMO_MCP_OWNER"
+
+var markerSeq atomic.Int64
+
+// newMarker is unique per server process started by this kosmo process.
+func newMarker() string {
+	return fmt.Sprintf("%d-%d-%d", os.Getpid(), time.Now().UnixNano(), markerSeq.Add(1))
+}
+
+// inherited are the variables a stdio server gets from kosmo's own
+// environment; everything else (HEYGEN_API_KEY*, other credentials) stays
+// out unless the server's "env" names it.
+var inherited = []string{"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TMPDIR", "TZ", "TERM", "SHELL",
+	"SYSTEMROOT", "COMSPEC", "PATHEXT", "WINDIR", "TEMP", "TMP", "APPDATA", "LOCALAPPDATA", "USERPROFILE"}
+
+// minimalEnv keeps the variables of inherited and the locale (LC_*).
+func minimalEnv(env map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, k := range inherited {
+		if v, ok := env[k]; ok {
+			out[k] = v
+		}
+	}
+	for k, v := range env {
+		if strings.HasPrefix(k, "LC_") {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // mergeEnv returns base with extra on top.

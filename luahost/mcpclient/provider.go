@@ -10,6 +10,7 @@ import (
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
 	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -21,9 +22,10 @@ const (
 
 // Options configure a Provider.
 type Options struct {
-	// Env is the environment stdio servers inherit (their "env" is added
-	// on top) and where ${VAR} references are looked up. nil: the process
-	// environment.
+	// Env is where ${VAR} references are looked up, and what stdio
+	// servers inherit from: only PATH, HOME, USER, LANG, LC_*, TMPDIR and a
+	// few more such variables (never API keys); their "env" is added on
+	// top. nil: the process environment.
 	Env map[string]string
 	// Dir is the working directory of stdio servers without "cwd" ("":
 	// kosmo's own).
@@ -42,6 +44,9 @@ type Options struct {
 	StopTimeout time.Duration
 	// HTTPClient is used for HTTP servers (nil: a default client).
 	HTTPClient *http.Client
+	// Redactor hides secrets in what servers print on stderr before it is
+	// quoted in errors (nil: nothing is hidden).
+	Redactor *redact.Redactor
 }
 
 // Provider implements mcpapi.Provider over a Config.

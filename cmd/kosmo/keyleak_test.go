@@ -1,0 +1,286 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kosmo-dev/kosmo/heygen/heygentest"
+	"github.com/kosmo-dev/kosmo/heygen/integration"
+)
+
+// leakKey is the key of the key-leak suite. Every 8-byte piece of it is
+// searched for in everything kosmo writes.
+const leakKey = "hgk_LeakSuite_7Qm2Zp9Xw4Rt6Yb1Nc8Vd3"
+
+// leakCalls are the arguments of every HeyGen function for the suite.
+// TestKeyLeakSuiteCoversEveryFunction keeps it complete.
+var leakCalls = map[string]string{
+	"list_videos":                `{limit = 5}`,
+	"get_video":                  `{video_id = "v1"}`,
+	"create_video":               `{video_inputs = {{character = {avatar_id = "a1", voice_id = "v1"}, script = "hi"}}}`,
+	"list_avatars":               `{}`,
+	"list_voices":                `{}`,
+	"get_current_user":           `{}`,
+	"list_templates":             `{}`,
+	"create_talking_photo":       `{talking_photo_id = "tp1", text = "hi", voice_id = "v1"}`,
+	"create_video_from_template": `{template_id = "t1"}`,
+	"list_custom_events_options": `{}`,
+	"list_voice_id_options":      `{}`,
+	"retrieve_video_link":        `{video_id = "v1"}`,
+	"wait_for_video":             `{video_id = "v1", timeout = 3, interval = 0.05}`,
+	"delete_video":               `{video_id = "v1"}`,
+	"list_all_videos":            `{}`,
+}
+
+func TestKeyLeakSuiteCoversEveryFunction(t *testing.T) {
+	for _, f := range integration.New().Functions {
+		assert.Contains(t, leakCalls, f.Name, "add %s to leakCalls", f.Name)
+	}
+}
+
+func sortedCalls() []string {
+	names := make([]string, 0, len(leakCalls))
+	for n := range leakCalls {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// leakFragment returns the first 8-byte piece of key found in text.
+func leakFragment(text, key string) string {
+	for i := 0; i+8 <= len(key); i++ {
+		if strings.Contains(text, key[i:i+8]) {
+			return key[i : i+8]
+		}
+	}
+	return ""
+}
+
+// TestKeyLeakCLI runs every HeyGen function against a hostile HeyGen in
+// every leak mode, through the real CLI binary (JSON and human output), and
+// searches stdout and stderr for the key and every 8-byte piece of it. The
+// runs are processes of their own, side by side: most of their time is
+// spent in the client's retry pauses.
+func TestKeyLeakCLI(t *testing.T) {
+	kosmo, err := exec.LookPath("kosmo")
+	if err != nil {
+		t.Skip("the kosmo test command is not on PATH")
+	}
+	type outcome struct {
+		what, out string
+	}
+	var mu sync.Mutex
+	var results []outcome
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 48)
+	home := t.TempDir()
+	for _, mode := range heygentest.LeakModes() {
+		srv, err := heygentest.StartLeaky(leakKey, mode)
+		require.NoError(t, err)
+		t.Cleanup(srv.Close)
+		for _, fn := range sortedCalls() {
+			for _, jsonOut := range []bool{true, false} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					sem <- struct{}{}
+					defer func() { <-sem }()
+					args := []string{"integrations:lua", "--force", "-e", "return app.integrations.heygen." + fn + "(" + leakCalls[fn] + ")"}
+					if jsonOut {
+						args = append(args, "--json")
+					}
+					cmd := exec.Command(kosmo, args...)
+					cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+						"CI=1", "HEYGEN_API_KEY=" + leakKey, "HEYGEN_API_BASE=" + srv.URL}
+					var stdout, stderr strings.Builder
+					cmd.Stdout, cmd.Stderr = &stdout, &stderr
+					err := cmd.Run()
+					mu.Lock()
+					results = append(results, outcome{fmt.Sprintf("%s/%s/json=%t (%v)", mode, fn, jsonOut, err), stdout.String() + "\n" + stderr.String()})
+					mu.Unlock()
+				}()
+			}
+		}
+	}
+	wg.Wait()
+	redacted := 0
+	for _, r := range results {
+		if frag := leakFragment(r.out, leakKey); frag != "" {
+			t.Errorf("%s: the key leaked (%q):\n%s", r.what, frag, r.out)
+		}
+		if strings.Contains(r.out, "[REDACTED]") {
+			redacted++
+		}
+	}
+	assert.Len(t, results, len(heygentest.LeakModes())*len(leakCalls)*2)
+	assert.Greater(t, redacted, len(results)/2, "the hostile server must really echo the key")
+}
+
+// teeWriter copies what mcp:serve writes to the client pipe into a buffer.
+type teeWriter struct {
+	w   io.Writer
+	buf *lockedBuffer
+}
+
+func (t teeWriter) Write(p []byte) (int, error) {
+	_, _ = t.buf.Write(p)
+	return t.w.Write(p)
+}
+
+// TestKeyLeakMCPServe runs every HeyGen tool, and lua_execute, against the
+// hostile HeyGen in every mode through mcp:serve, and searches every byte
+// the server wrote (stdout and stderr) for the key. The modes run side by
+// side: most of the time is spent in the client's retry pauses.
+func TestKeyLeakMCPServe(t *testing.T) {
+	args := map[string]map[string]any{}
+	for _, fn := range sortedCalls() {
+		args[fn] = toolArgs(t, fn)
+	}
+	modes := heygentest.LeakModes()
+	outs := make([]string, len(modes))
+	errs := make([]error, len(modes))
+	var wg sync.WaitGroup
+	for i, mode := range modes {
+		wg.Add(1)
+		started := make(chan struct{})
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = leakThroughServe(t, mode, args, started)
+		}()
+		// One server at a time parses its flags (urfave/cli's flag parsing
+		// shares global state); the calls then run side by side.
+		<-started
+	}
+	wg.Wait()
+	for i, mode := range modes {
+		if !assert.NoError(t, errs[i], mode) {
+			continue
+		}
+		if frag := leakFragment(outs[i], leakKey); frag != "" {
+			t.Errorf("%s: the key leaked (%q):\n%s", mode, frag, outs[i])
+		}
+		assert.Contains(t, outs[i], "heygen_list_videos: ", mode)
+	}
+}
+
+// leakThroughServe serves mcp:serve in-process against a Leaky server in
+// mode, calls every tool and lua_execute for every function, and returns
+// everything that came out: tool results, the bytes on the wire, stderr.
+func leakThroughServe(t *testing.T, mode heygentest.LeakMode, toolArgs map[string]map[string]any, started chan<- struct{}) (string, error) {
+	once := sync.OnceFunc(func() { close(started) })
+	defer once()
+	srv, err := heygentest.StartLeaky(leakKey, mode)
+	if err != nil {
+		return "", err
+	}
+	defer srv.Close()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	var wire lockedBuffer
+	st, stderr := cliState(t, map[string]string{"HEYGEN_API_KEY": leakKey, "HEYGEN_API_BASE": srv.URL}, inR,
+		teeWriter{outW, &wire}, "mcp:serve", "--force")
+	exit := make(chan int, 1)
+	go func() {
+		code := Main(st)
+		_ = outW.Close()
+		exit <- code
+	}()
+	client := mcp.NewClient(&mcp.Implementation{Name: "leak-test", Version: "1"}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cs, err := client.Connect(ctx, &mcp.IOTransport{Reader: outR, Writer: inW}, nil)
+	if err != nil {
+		return "", fmt.Errorf("connect: %v; stderr: %s", err, stderr)
+	}
+	once()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var texts []string
+	call := func(name string, args map[string]any) {
+		defer wg.Done()
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: args})
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			texts = append(texts, name+": "+err.Error())
+			return
+		}
+		b, _ := json.Marshal(res)
+		texts = append(texts, name+": "+string(b))
+	}
+	for _, fn := range sortedCalls() {
+		wg.Add(2)
+		go call("lua_execute", map[string]any{"code": "return app.integrations.heygen." + fn + "(" + leakCalls[fn] + ")"})
+		go call("heygen_"+fn, toolArgs[fn])
+	}
+	wg.Wait()
+	_ = cs.Close()
+	_ = inW.Close()
+	select {
+	case <-exit:
+	case <-time.After(20 * time.Second):
+		return "", fmt.Errorf("mcp:serve did not stop")
+	}
+	if len(texts) != 2*len(leakCalls) {
+		return "", fmt.Errorf("%d results, want %d", len(texts), 2*len(leakCalls))
+	}
+	return strings.Join(texts, "\n") + "\n" + wire.String() + "\n" + stderr.String(), nil
+}
+
+// toolArgs turns a leakCalls Lua table into the JSON arguments of the
+// function's tool, through kosmo itself.
+func toolArgs(t *testing.T, fn string) map[string]any {
+	t.Helper()
+	var stdout lockedBuffer
+	st, _ := cliState(t, nil, nil, &stdout, "integrations:lua", "--json", "-e", "return "+leakCalls[fn])
+	require.Equal(t, 0, Main(st), stdout.String())
+	var env struct{ Result []any }
+	require.NoError(t, json.Unmarshal([]byte(stdout.String()), &env))
+	m, _ := env.Result[0].(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m
+}
+
+// A config file whose parse error would quote the key, and MCP servers
+// that print keys and crash, are covered by TestConfigParseErrorNeverQuotesTheKey
+// and the mcp-leak testscript; this checks the whole CLI with a server
+// that prints every variable it has.
+func TestKeyLeakMCPServerStderr(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "leaky-server.sh")
+	require.NoError(t, os.WriteFile(script, []byte("#!/bin/sh\nenv >&2\necho \"given: $GIVEN\" >&2\nexit 7\n"), 0o755))
+	cfg := fmt.Sprintf(`{"mcpServers": {"leaky": {"command": %q, "env": {"GIVEN": "${HEYGEN_API_KEY}", "SERVICE_TOKEN": "tok_%s"}}}}`, script, leakKey[4:20])
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "mcp.json"), []byte(cfg), 0o600))
+	for _, jsonOut := range []bool{true, false} {
+		args := []string{"integrations:lua", "--mcp-config", filepath.Join(dir, "mcp.json"), "-e", "return app.mcp.leaky.anything({})"}
+		if jsonOut {
+			args = append(args, "--json")
+		}
+		var stdout lockedBuffer
+		st, stderr := cliState(t, map[string]string{"HEYGEN_API_KEY": leakKey, "HEYGEN_API_KEY_WORK": "hgk_work_" + leakKey[10:]}, nil, &stdout, args...)
+		assert.NotEqual(t, 0, Main(st))
+		out := stdout.String() + stderr.String()
+		assert.Contains(t, out, "given: [REDACTED]", "the server's stderr is quoted, redacted")
+		assert.NotContains(t, out, "HEYGEN_API_KEY", "no kosmo key variable reaches the server")
+		if frag := leakFragment(out, leakKey); frag != "" {
+			t.Fatalf("the key leaked (%q):\n%s", frag, out)
+		}
+	}
+}

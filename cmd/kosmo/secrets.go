@@ -1,0 +1,92 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/kosmo-dev/kosmo/luahost/mcpclient"
+)
+
+// secretName matches environment variable (and header) names whose values
+// are credentials: HEYGEN_API_KEY, HEYGEN_API_KEY_WORK, GITHUB_TOKEN,
+// DB_PASSWORD, Authorization, X-Api-Key, ...
+var secretName = regexp.MustCompile(`(?i)(^|[_-])(api[_-]?key|key|token|secret|password|passwd|credentials?|authorization)s?($|[_-])`)
+
+// minGuessed is the shortest value kept from a variable that only its name
+// marks as secret: short values (true, 1234, en) are settings, not keys,
+// and hiding them would garble ordinary output.
+const minGuessed = 8
+
+// looksSecret reports whether a variable or header named name holds a
+// credential.
+func looksSecret(name string) bool {
+	return secretName.MatchString(name)
+}
+
+// envSecrets returns the values of the environment variables that hold
+// credentials, every HEYGEN_API_KEY* among them.
+func envSecrets(env map[string]string) []string {
+	var out []string
+	for k, v := range env {
+		switch {
+		case strings.HasPrefix(k, "HEYGEN_API_KEY"):
+			out = append(out, v)
+		case looksSecret(k) && len(strings.TrimSpace(v)) >= minGuessed:
+			out = append(out, v)
+		default:
+			continue
+		}
+		if _, token, ok := strings.Cut(v, " "); ok {
+			out = append(out, token) // "Bearer xyz": xyz alone
+		}
+	}
+	return out
+}
+
+// configSecretLine finds credential-looking assignments in a config file
+// that failed to parse, so that the parser's message (which may quote the
+// line) can be redacted: api_key = "...", token = '...', password = ...
+var configSecretLine = regexp.MustCompile(`(?im)^\s*[^=\n]*(?:key|token|secret|password|passwd|credential)[^=\n]*=\s*["']{0,3}([^"'\n#]+)`)
+
+func configTextSecrets(data string) []string {
+	var out []string
+	for _, m := range configSecretLine.FindAllStringSubmatch(data, -1) {
+		if v := strings.TrimSpace(m[1]); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// varRef matches ${VAR} and ${VAR:-default} in MCP settings.
+var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}`)
+
+// mcpSecrets returns the credentials in MCP server settings: the values of
+// "env" entries and "headers" whose names look secret, written out or
+// taken from kosmo's environment through ${VAR}.
+func mcpSecrets(mc *mcpclient.Config, env map[string]string) []string {
+	var out []string
+	add := func(v string) {
+		for _, m := range varRef.FindAllStringSubmatch(v, -1) {
+			out = append(out, env[m[1]])
+		}
+		v = varRef.ReplaceAllString(v, "")
+		out = append(out, v)
+		if _, token, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
+			out = append(out, token)
+		}
+	}
+	for _, s := range mc.Servers {
+		for k, v := range s.Env {
+			if looksSecret(k) {
+				add(v)
+			}
+		}
+		for k, v := range s.Headers {
+			if looksSecret(k) || strings.EqualFold(k, "Authorization") {
+				add(v)
+			}
+		}
+	}
+	return out
+}
