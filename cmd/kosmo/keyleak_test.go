@@ -193,7 +193,7 @@ func leakThroughServe(t *testing.T, mode heygentest.LeakMode, toolArgs map[strin
 	outR, outW := io.Pipe()
 	var wire lockedBuffer
 	st, stderr := cliState(t, map[string]string{"HEYGEN_API_KEY": leakKey, "HEYGEN_API_BASE": srv.URL}, inR,
-		teeWriter{outW, &wire}, "mcp:serve", "--force")
+		teeWriter{outW, &wire}, "mcp:serve", "--write", "allow", "--force")
 	exit := make(chan int, 1)
 	go func() {
 		code := Main(st)
