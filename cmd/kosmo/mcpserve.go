@@ -29,7 +29,9 @@ func mcpServeCommand(st *State) *cli.Command {
 			&cli.StringFlag{Name: "http", Usage: "serve streamable HTTP on `ADDR` (HOST:PORT, :PORT or PORT; PORT alone binds 127.0.0.1) at /mcp instead of stdio"},
 			&cli.StringFlag{Name: "token-env", Usage: "require the bearer token held in environment variable `NAME` on every HTTP request (needed off loopback)"},
 			&cli.StringSliceFlag{Name: "allow-origin", Usage: "accept browser requests from `ORIGIN` (e.g. https://app.example.com) besides loopback origins"},
-			&cli.StringFlag{Name: "max-concurrent", Usage: "run at most `N` calls at once; more are refused at once (default: two per CPU, at least 4)"},
+			&cli.StringFlag{Name: "max-concurrent", Usage: "run at most `N` calls at once; more wait in the queue (default: two per CPU, at least 4)"},
+			&cli.StringFlag{Name: "max-queued", Usage: "let at most `N` calls wait for a slot, each up to --queue-wait; more are refused at once (default 512; 0: refuse whenever every slot is busy)"},
+			&cli.StringFlag{Name: "queue-wait", Value: "30s", Usage: "refuse a queued call that got no slot within `DURATION`"},
 			&cli.StringFlag{Name: "shutdown-grace", Value: "10s", Usage: "on SIGTERM/SIGINT, let running calls finish for `DURATION` before cancelling them"},
 			&cli.BoolFlag{Name: "force", Usage: "bypass the permission policy (with --write allow only)"},
 			&cli.BoolFlag{Name: "sandbox", Usage: "use the built-in simulated HeyGen (no API key, nothing is charged)"},
@@ -69,6 +71,22 @@ func mcpServeCommand(st *State) *cli.Command {
 				}
 				g.maxConcurrent = n
 			}
+			g.maxQueued = mcpserver.DefaultMaxQueued
+			if s := c.String("max-queued"); s != "" {
+				n, err := strconv.Atoi(s)
+				if err != nil || n < 0 || n > 100000 {
+					return errcode.New(errcode.UsageError, "--max-queued %q: want a whole number from 0 to 100000", s)
+				}
+				g.maxQueued = n
+				if n == 0 {
+					g.maxQueued = -1 // mcpserver: negative means no queue
+				}
+			}
+			wait, err := parseDuration(c.String("queue-wait"))
+			if err != nil || wait <= 0 {
+				return errcode.New(errcode.UsageError, "--queue-wait %q: want a positive duration such as 30s", c.String("queue-wait"))
+			}
+			g.queueWait = wait
 			grace, err := parseDuration(c.String("shutdown-grace"))
 			if err != nil {
 				return errcode.New(errcode.UsageError, "--shutdown-grace %q: %v", c.String("shutdown-grace"), err)
@@ -98,6 +116,8 @@ type gatewayOptions struct {
 	tokenEnv      string
 	origins       []string
 	maxConcurrent int
+	maxQueued     int
+	queueWait     time.Duration
 	grace         time.Duration
 }
 
@@ -148,6 +168,8 @@ func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
 		AllowWrites:   g.allowWrites,
 		Force:         o.force,
 		MaxConcurrent: g.maxConcurrent,
+		MaxQueued:     g.maxQueued,
+		QueueWait:     g.queueWait,
 		CallTimeout:   timeout,
 		Version:       versionString(),
 		Log:           st.Stderr,

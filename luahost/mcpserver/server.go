@@ -7,8 +7,10 @@
 // Integration tools go through luahost.Host.Call, so validation, the
 // permission policy, accounts and the audit are those of scripts; no Lua
 // source is generated. Every call that runs something takes one of a
-// bounded number of slots (Options.MaxConcurrent): over the limit a call
-// fails at once instead of queueing. Shutdown lets running calls finish
+// bounded number of slots (Options.MaxConcurrent); a call that finds
+// every slot busy waits in a bounded queue (Options.MaxQueued, for at most
+// Options.QueueWait), and fails at once when the queue is full too, so
+// neither running work nor waiting work grows without bound. Shutdown lets running calls finish
 // for a grace period, then cancels them and stops every upstream server.
 //
 // It lives outside cmd/kosmo so that the gateway can be tested (and
@@ -56,6 +58,13 @@ type Options struct {
 	// MaxConcurrent bounds the calls running at once (execute_lua,
 	// integration and upstream tools); <= 0 means DefaultMaxConcurrent().
 	MaxConcurrent int
+	// MaxQueued bounds the calls waiting for a slot; 0 means
+	// DefaultMaxQueued, a negative value means no queue (a call that finds
+	// every slot busy is refused at once).
+	MaxQueued int
+	// QueueWait bounds how long a queued call waits for a slot before it
+	// is refused (default DefaultQueueWait).
+	QueueWait time.Duration
 	// CallTimeout bounds each upstream tool call (0: no bound besides the
 	// client's). Scripts and integration calls are bounded by the host's
 	// limits.
@@ -67,6 +76,13 @@ type Options struct {
 	// Log receives notices and one audit line per call (stderr).
 	Log io.Writer
 }
+
+// Defaults of the wait queue: enough for a few hundred callers arriving
+// at once, bounded so that a flood is refused rather than buffered.
+const (
+	DefaultMaxQueued = 512
+	DefaultQueueWait = 30 * time.Second
+)
 
 // DefaultMaxConcurrent is the default bound of simultaneous calls: two
 // per CPU, at least four.
@@ -80,6 +96,7 @@ type Gateway struct {
 	opts   Options
 	server *mcp.Server
 	slots  chan struct{}
+	queue  chan struct{} // tokens of the calls waiting for a slot
 	tools  []string
 
 	ctx    context.Context // cancelled when running calls must stop
@@ -105,6 +122,15 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	if opts.StartTimeout <= 0 {
 		opts.StartTimeout = 30 * time.Second
 	}
+	switch {
+	case opts.MaxQueued == 0:
+		opts.MaxQueued = DefaultMaxQueued
+	case opts.MaxQueued < 0:
+		opts.MaxQueued = 0
+	}
+	if opts.QueueWait <= 0 {
+		opts.QueueWait = DefaultQueueWait
+	}
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
@@ -113,7 +139,8 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		return nil, err
 	}
 	gctx, cancel := context.WithCancel(context.Background())
-	g := &Gateway{opts: opts, slots: make(chan struct{}, opts.MaxConcurrent), ctx: gctx, cancel: cancel}
+	g := &Gateway{opts: opts, slots: make(chan struct{}, opts.MaxConcurrent),
+		queue: make(chan struct{}, opts.MaxQueued), ctx: gctx, cancel: cancel}
 	g.server = mcp.NewServer(&mcp.Implementation{Name: "kosmo", Title: "kosmo Lua host", Version: opts.Version},
 		&mcp.ServerOptions{Instructions: instructions(bindings, opts.Upstreams)})
 
@@ -234,7 +261,8 @@ func UpstreamToolName(server, tool string) string {
 }
 
 // handler wraps a tool: it refuses calls while shutting down, takes a
-// slot when the tool runs something (refusing at once when none is free),
+// slot when the tool runs something (waiting in the bounded queue when
+// none is free),
 // cancels the call when the gateway stops, and writes the audit line.
 func (g *Gateway) handler(name string, slot bool, fn func(ctx context.Context, args json.RawMessage) *mcp.CallToolResult) mcp.ToolHandler {
 	return func(reqCtx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -248,16 +276,11 @@ func (g *Gateway) handler(name string, slot bool, fn func(ctx context.Context, a
 		g.mu.Unlock()
 		defer g.running.Done()
 		if slot {
-			select {
-			case g.slots <- struct{}{}:
-				defer func() { <-g.slots }()
-			default:
+			if e := g.acquire(reqCtx, name); e != nil {
 				g.audit(name, "refused", 0)
-				return g.fail(errcode.New(errcode.RateLimited,
-					"%s: kosmo mcp:serve is already running %d calls, its limit (--max-concurrent %d)", name, cap(g.slots), cap(g.slots)).
-					WithHint("retry when a running call has finished, or start the server with a higher --max-concurrent").
-					WithDetail("max_concurrent", cap(g.slots))), nil
+				return g.fail(e), nil
 			}
+			defer func() { <-g.slots }()
 		}
 		ctx, cancel := context.WithCancel(reqCtx)
 		defer cancel()
@@ -345,4 +368,39 @@ func (g *Gateway) fail(e *errcode.Error, calls ...luahost.CallRecord) *mcp.CallT
 // textResult is a plain text result.
 func textResult(s string, isError bool) *mcp.CallToolResult {
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: s}}, IsError: isError}
+}
+
+// acquire takes a slot: at once when one is free, else after waiting in
+// the queue. A full queue, a wait longer than QueueWait, the caller going
+// away or the gateway stopping refuse the call with rate_limited.
+func (g *Gateway) acquire(ctx context.Context, name string) *errcode.Error {
+	select {
+	case g.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	busy := func(why string) *errcode.Error {
+		return errcode.New(errcode.RateLimited,
+			"%s: kosmo mcp:serve is already running %d calls, its limit (--max-concurrent %d), and %s", name, cap(g.slots), cap(g.slots), why).
+			WithHint("retry when a running call has finished, or start the server with a higher --max-concurrent or --max-queued").
+			WithDetail("max_concurrent", cap(g.slots)).WithDetail("max_queued", cap(g.queue))
+	}
+	select {
+	case g.queue <- struct{}{}:
+		defer func() { <-g.queue }()
+	default:
+		return busy(fmt.Sprintf("%d more are waiting (--max-queued %d)", cap(g.queue), cap(g.queue)))
+	}
+	wait := time.NewTimer(g.opts.QueueWait)
+	defer wait.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return nil
+	case <-wait.C:
+		return busy(fmt.Sprintf("no slot came free within %s", g.opts.QueueWait))
+	case <-ctx.Done():
+		return busy("the caller went away while waiting")
+	case <-g.ctx.Done():
+		return busy("the server is stopping")
+	}
 }

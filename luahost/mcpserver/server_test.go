@@ -386,10 +386,12 @@ func TestDocsTools(t *testing.T) {
 	assert.Equal(t, "invalid_argument", errorCode(t, res))
 }
 
-// Endless scripts above the concurrency bound are refused at once, and the
+// Endless scripts above the concurrency bound and the queue are refused
+// (at once when the queue is full, after QueueWait when queued), and the
 // gateway keeps answering other calls.
 func TestMaxConcurrentRefusesAndStaysResponsive(t *testing.T) {
-	g := newGateway(t, mcpserver.Options{MaxConcurrent: 2, Host: newHost(t, luahost.Limits{CPU: 3 * time.Second})})
+	g := newGateway(t, mcpserver.Options{MaxConcurrent: 2, MaxQueued: 8, QueueWait: 200 * time.Millisecond,
+		Host: newHost(t, luahost.Limits{CPU: 3 * time.Second})})
 	cs := connect(t, g)
 	var wg sync.WaitGroup
 	var refused, limited atomic.Int64
@@ -422,6 +424,52 @@ func TestMaxConcurrentRefusesAndStaysResponsive(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, int64(48), refused.Load())
 	assert.Equal(t, int64(2), limited.Load())
+}
+
+// Short calls above the concurrency bound wait in the queue and all
+// succeed; none is refused while the queue has room.
+func TestQueuedCallsSucceed(t *testing.T) {
+	g := newGateway(t, mcpserver.Options{MaxConcurrent: 2, MaxQueued: 64, Host: newHost(t, luahost.Limits{})})
+	cs := connect(t, g)
+	var wg sync.WaitGroup
+	var ok atomic.Int64
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "execute_lua", Arguments: map[string]any{"code": "local n = 0 for i = 1, 20000 do n = n + i end return n"}})
+			if err == nil && !res.IsError {
+				ok.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, int64(40), ok.Load())
+}
+
+// Without a queue (MaxQueued < 0) a call that finds every slot busy is
+// refused at once.
+func TestNoQueueRefusesAtOnce(t *testing.T) {
+	g := newGateway(t, mcpserver.Options{MaxConcurrent: 1, MaxQueued: -1, Host: newHost(t, luahost.Limits{CPU: 2 * time.Second})})
+	cs := connect(t, g)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "execute_lua", Arguments: map[string]any{"code": "while true do end"}})
+	}()
+	var res *mcp.CallToolResult
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		res = call(t, cs, "execute_lua", map[string]any{"code": "return 1"})
+		if res.IsError {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	require.NotNil(t, res)
+	assert.Equal(t, "rate_limited", errorCode(t, res))
+	assert.Contains(t, text(res), "--max-queued 0")
+	<-done
 }
 
 func TestShutdownCancelsRunningCalls(t *testing.T) {
