@@ -2,10 +2,15 @@ package luahost_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
+	lua "github.com/yuin/gopher-lua"
+
 	"github.com/kosmo-dev/kosmo/luahost"
+	"github.com/kosmo-dev/kosmo/luahost/luaconv"
 )
 
 func BenchmarkRunTrivialChunk(b *testing.B) {
@@ -74,3 +79,89 @@ func BenchmarkRegistryCallWithValidation(b *testing.B) {
 		}
 	}
 }
+
+// benchDoc builds a JSON document of about mb megabytes shaped like the
+// kosmo-bench document: records with strings (one with a \u escape),
+// integers, fractions, nested arrays with nulls and small objects.
+func benchDoc(mb int) []byte {
+	var sb strings.Builder
+	sb.WriteString(`{"items":[`)
+	for i := 0; sb.Len() < mb<<20; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"id":"video-%012d","status":"completed","title":"Quarterly update \u00e9 %d","duration":%d.5,"tags":["a","b",null],"meta":{"w":1920,"h":1080,"ok":true}}`, i, i, i%600)
+	}
+	sb.WriteString(`]}`)
+	return []byte(sb.String())
+}
+
+// The codec benchmarks below measure json.decode / json.encode's work
+// (luaconv) on a bare state, next to encoding/json decoding the same text
+// into interface values and encoding them back, so the two compare like
+// for like: go test ./luahost -run '^$' -bench 'JSONCodec|GoEncodingJSON' -benchmem
+func benchCodecDecode(b *testing.B, mb int) {
+	doc := string(benchDoc(mb))
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := luaconv.Decode(L, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchCodecEncode(b *testing.B, mb int) {
+	doc := string(benchDoc(mb))
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	v, err := luaconv.Decode(L, doc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := luaconv.Encode(L, v, luaconv.EncodeOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchGoDecode(b *testing.B, mb int) {
+	doc := benchDoc(mb)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var v any
+		if err := json.Unmarshal(doc, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchGoEncode(b *testing.B, mb int) {
+	doc := benchDoc(mb)
+	var v any
+	if err := json.Unmarshal(doc, &v); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkJSONCodecDecode1MB(b *testing.B)       { benchCodecDecode(b, 1) }
+func BenchmarkJSONCodecDecode10MB(b *testing.B)      { benchCodecDecode(b, 10) }
+func BenchmarkJSONCodecEncode1MB(b *testing.B)       { benchCodecEncode(b, 1) }
+func BenchmarkJSONCodecEncode10MB(b *testing.B)      { benchCodecEncode(b, 10) }
+func BenchmarkGoEncodingJSONDecode1MB(b *testing.B)  { benchGoDecode(b, 1) }
+func BenchmarkGoEncodingJSONDecode10MB(b *testing.B) { benchGoDecode(b, 10) }
+func BenchmarkGoEncodingJSONEncode1MB(b *testing.B)  { benchGoEncode(b, 1) }
+func BenchmarkGoEncodingJSONEncode10MB(b *testing.B) { benchGoEncode(b, 10) }

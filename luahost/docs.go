@@ -4,11 +4,27 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
+
+// pageSet holds a host's docs pages. Rendering them (every function's
+// reference page, the Lua and MCP guides) takes longer than the rest of
+// luahost.New, and most runs never read them, so they are built on first
+// use, once, even when concurrent runs ask at the same time.
+type pageSet struct {
+	once sync.Once
+	list []registry.Page
+}
+
+// pageList returns the pages, building them on first use.
+func (h *Host) pageList() []registry.Page {
+	h.pages.once.Do(func() { h.pages.list = h.buildPages() })
+	return h.pages.list
+}
 
 // buildPages collects every docs page: each integration's reference and
 // per-function pages, the host's own "lua" page, and extra pages.
@@ -23,20 +39,21 @@ func (h *Host) buildPages() []registry.Page {
 }
 
 // Pages returns all docs pages in listing order.
-func (h *Host) Pages() []registry.Page { return h.pages }
+func (h *Host) Pages() []registry.Page { return h.pageList() }
 
 // ReadDoc returns the markdown of a page, or the "not found" text naming
 // the nearest pages. It accepts the lua_read_doc spelling
 // ("integrations.heygen") as well as docs.read's ("heygen").
 func (h *Host) ReadDoc(name string) (string, bool) {
 	name = normalizePage(name)
-	for _, p := range h.pages {
+	pages := h.pageList()
+	for _, p := range pages {
 		if p.Name == name {
 			return p.Body, true
 		}
 	}
-	names := make([]string, len(h.pages))
-	for i, p := range h.pages {
+	names := make([]string, len(pages))
+	for i, p := range pages {
 		names[i] = p.Name
 	}
 	msg := "No integration docs found for '" + name + "'."
@@ -82,7 +99,7 @@ func (h *Host) SearchDocs(query string) []SearchResult {
 func (h *Host) searchDocs(query string, limit int) []SearchResult {
 	words := strings.Fields(strings.ToLower(query))
 	var hits []SearchResult
-	for _, p := range h.pages {
+	for _, p := range h.pageList() {
 		score, excerpt := scorePage(p, words)
 		if score > 0 {
 			hits = append(hits, SearchResult{Page: p, Score: score, Excerpt: excerpt})
@@ -162,7 +179,7 @@ func (h *Host) ListDocsText(namespace string) string {
 		}
 	}
 	b.WriteString("\n## Guides and reference\n\n")
-	for _, p := range h.pages {
+	for _, p := range h.pageList() {
 		if h.integrationPage(p.Name) {
 			continue
 		}

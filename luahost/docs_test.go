@@ -1,7 +1,9 @@
 package luahost_test
 
 import (
+	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,4 +50,47 @@ func TestDocsText(t *testing.T) {
 
 	env = run(t, h, `docs.search("x", "all")`)
 	assert.Equal(t, "invalid_argument", errCode(env))
+}
+
+// The pages are built on first use; runs that start together all see the
+// one set, whether they read it through Lua or through the Go helpers.
+func TestDocsBuiltOnceForConcurrentRuns(t *testing.T) {
+	h := newHost(t, nil)
+	const n = 8
+	bodies := make(chan string, n)
+	lists := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 0 {
+				env := h.Run(context.Background(), `return docs.read("lua")`, luahost.RunOptions{})
+				if assert.True(t, env.Success) {
+					bodies <- env.Result[0].(string)
+				}
+			} else {
+				body, ok := h.ReadDoc("lua")
+				assert.True(t, ok)
+				bodies <- body
+			}
+			lists <- len(h.Pages())
+		}()
+	}
+	wg.Wait()
+	close(bodies)
+	close(lists)
+	first := ""
+	for b := range bodies {
+		if first == "" {
+			first = b
+		}
+		assert.Equal(t, first, b)
+	}
+	assert.Contains(t, first, "## Limits")
+	for l := range lists {
+		assert.Equal(t, len(h.Pages()), l)
+	}
+	require.NotEmpty(t, h.Pages())
+	assert.Same(t, &h.Pages()[0], &h.Pages()[0], "the pages are built once and shared")
 }

@@ -97,7 +97,7 @@ type Host struct {
 	opts     Options
 	bindings map[string]*Binding
 	order    []string // integration names in declaration order
-	pages    []registry.Page
+	pages    pageSet  // built on first use: most runs never read the docs
 	pool     chan *lua.LState
 	cache    *protoCache
 }
@@ -135,7 +135,6 @@ func New(opts Options) (*Host, error) {
 		h.bindings[ig.Name] = b
 		h.order = append(h.order, ig.Name)
 	}
-	h.pages = h.buildPages()
 	return h, nil
 }
 

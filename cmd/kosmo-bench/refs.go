@@ -68,7 +68,8 @@ func buildTools(ctx context.Context) (*tools, error) {
 	}
 	t := &tools{dir: dir, missing: map[string]string{}}
 	t.kosmo = filepath.Join(dir, "kosmo")
-	if err := goBuild(ctx, ".", t.kosmo, "./cmd/kosmo"); err != nil {
+	// built as the README says, without urfave/cli's man-page generator
+	if err := goBuild(ctx, ".", t.kosmo, "-tags", "urfave_cli_no_docs", "./cmd/kosmo"); err != nil {
 		return nil, fmt.Errorf("building kosmo: %w", err)
 	}
 	t.hello, err = buildSnippet(ctx, dir, "hello", helloSrc)
