@@ -31,6 +31,7 @@ func mcpServeCommand(st *State) *cli.Command {
 			&cli.StringSliceFlag{Name: "allow-origin", Usage: "accept browser requests from `ORIGIN` (e.g. https://app.example.com) besides loopback origins"},
 			&cli.StringFlag{Name: "max-concurrent", Usage: "run at most `N` calls at once; more wait in the queue (default: two per CPU, at least 4)"},
 			&cli.StringFlag{Name: "max-queued", Usage: "let at most `N` calls wait for a slot, each up to --queue-wait; more are refused at once (default 512; 0: refuse whenever every slot is busy)"},
+			&cli.StringFlag{Name: "session-timeout", Value: "30m", Usage: "with --http, close a session that sent no request for `DURATION` (abandoned clients)"},
 			&cli.StringFlag{Name: "queue-wait", Value: "30s", Usage: "refuse a queued call that got no slot within `DURATION`"},
 			&cli.StringFlag{Name: "shutdown-grace", Value: "10s", Usage: "on SIGTERM/SIGINT, let running calls finish for `DURATION` before cancelling them"},
 			&cli.BoolFlag{Name: "force", Usage: "bypass the permission policy (with --write allow only)"},
@@ -87,6 +88,11 @@ func mcpServeCommand(st *State) *cli.Command {
 				return errcode.New(errcode.UsageError, "--queue-wait %q: want a positive duration such as 30s", c.String("queue-wait"))
 			}
 			g.queueWait = wait
+			idle, err := parseDuration(c.String("session-timeout"))
+			if err != nil || idle <= 0 {
+				return errcode.New(errcode.UsageError, "--session-timeout %q: want a positive duration such as 30m", c.String("session-timeout"))
+			}
+			g.sessionTimeout = idle
 			grace, err := parseDuration(c.String("shutdown-grace"))
 			if err != nil {
 				return errcode.New(errcode.UsageError, "--shutdown-grace %q: %v", c.String("shutdown-grace"), err)
@@ -118,7 +124,9 @@ type gatewayOptions struct {
 	maxConcurrent int
 	maxQueued     int
 	queueWait     time.Duration
-	grace         time.Duration
+	// sessionTimeout closes idle HTTP sessions
+	sessionTimeout time.Duration
+	grace          time.Duration
 }
 
 // splitList flattens repeated and comma-separated values, dropping empty
@@ -191,7 +199,7 @@ func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
 	if err != nil {
 		return err
 	}
-	handler := gw.HTTPHandler(mcpserver.HTTPOptions{Token: token, AllowedOrigins: g.origins})
+	handler := gw.HTTPHandler(mcpserver.HTTPOptions{Token: token, AllowedOrigins: g.origins, SessionTimeout: g.sessionTimeout})
 	endpoint := "http://" + ln.Addr().String() + mcpserver.Endpoint
 	fmt.Fprintln(st.Stdout, endpoint)
 	auth := "no token (loopback only)"

@@ -557,6 +557,26 @@ func TestHTTPOriginChecked(t *testing.T) {
 	assert.Equal(t, http.StatusOK, post(t, url, initialize, nil).StatusCode, "clients that are not browsers send no Origin")
 }
 
+// A session abandoned by its client is closed after SessionTimeout: a
+// later request naming it is refused, as for any unknown session.
+func TestHTTPAbandonedSessionExpires(t *testing.T) {
+	url := httpGateway(t, mcpserver.HTTPOptions{SessionTimeout: 100 * time.Millisecond})
+	resp := post(t, url, initialize, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	id := resp.Header.Get("Mcp-Session-Id")
+	require.NotEmpty(t, id)
+	ping := `{"jsonrpc":"2.0","id":2,"method":"ping"}`
+	hdr := map[string]string{"Mcp-Session-Id": id, "Mcp-Protocol-Version": "2025-06-18"}
+	assert.Equal(t, http.StatusOK, post(t, url, ping, hdr).StatusCode, "a live session answers")
+	deadline := time.Now().Add(10 * time.Second)
+	status := http.StatusOK
+	for status == http.StatusOK && time.Now().Before(deadline) {
+		time.Sleep(150 * time.Millisecond)
+		status = post(t, url, ping, hdr).StatusCode
+	}
+	assert.Equal(t, http.StatusNotFound, status, "the idle session must be closed")
+}
+
 func TestHTTPBodyBounded(t *testing.T) {
 	url := httpGateway(t, mcpserver.HTTPOptions{MaxBodyBytes: 1024})
 	big := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"pad":"` + strings.Repeat("x", 4096) + `"}}`
