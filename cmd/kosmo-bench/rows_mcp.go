@@ -38,7 +38,6 @@ func freePort() (string, error) {
 	return addr, nil
 }
 
-
 func startMCPServer(ctx context.Context, kosmo string, extra ...string) (*mcpServer, error) {
 	addr, err := freePort()
 	if err != nil {
@@ -77,7 +76,6 @@ func (s *mcpServer) stop() {
 		}
 	}
 }
-
 
 // loadResult is what a concurrent load measured.
 type loadResult struct {
