@@ -2,7 +2,6 @@ package luahost
 
 import (
 	"context"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,8 +23,16 @@ type run struct {
 	out    *outputSink
 	start  time.Time
 
-	heapBase uint64
-	peak     atomic.Int64
+	// memory accounting (memsize.go); all but used and peak are only
+	// touched on the VM goroutine
+	globals   *lua.LTable
+	L         *lua.LState
+	baseline  int64 // estimate of the fresh globals, not charged
+	instr     int64 // VM instructions executed, in hookEvery steps
+	nextCheck int64 // instruction count of the next measurement
+	since     int64 // bytes reserved by built-ins since the last measurement
+	used      atomic.Int64
+	peak      atomic.Int64
 
 	mu       sync.Mutex
 	stopErr  *errcode.Error // the limit that ended the run, first one wins
@@ -85,36 +92,32 @@ func (r *run) errorFor(t *lua.LTable) (*errcode.Error, bool) {
 }
 
 // reserve raises memory_limit when allocating n more bytes would take the
-// run past its memory budget. Built-ins call it before large allocations.
+// run past its memory budget, and otherwise charges them until the next
+// measurement. Built-ins call it before large allocations. The decision
+// depends only on the run's own data (memsize.go), never on the Go heap.
 func (r *run) reserve(L *lua.LState, n int64) {
-	if r == nil || n < 0 {
+	if r == nil || n <= 0 {
 		return
 	}
 	limit := r.limits.Memory
-	if n < 64<<10 && r.peak.Load() < limit/2 {
-		return // small allocations are the watchdog's job
-	}
-	if n <= limit && r.heapGrowth()+n <= limit {
+	if n <= limit && r.used.Load()+r.since+n <= limit {
+		r.charge(n)
 		return
 	}
-	// The heap sample counts garbage: decide on the live heap, collecting
-	// first when garbage alone could take the process past twice the budget.
-	if n <= limit && r.liveGrowth()+n <= limit {
-		if r.heapGrowth()+n <= 2*limit {
-			return
-		}
-		runtime.GC()
-		if r.liveGrowth()+n <= limit {
-			return
-		}
+	if n <= limit && r.measure(L)+n <= limit {
+		r.charge(n)
+		return
 	}
 	raise(L, memoryError(limit, n))
 }
 
-// liveGrowth is the live heap (as of the latest collection) above the
-// run's starting point.
-func (r *run) liveGrowth() int64 {
-	return int64(liveBytes()) - int64(r.heapBase) - r.out.size()
+// charge counts n bytes a built-in is about to allocate.
+func (r *run) charge(n int64) {
+	if r == nil {
+		return
+	}
+	r.since += n
+	r.notePeak(r.used.Load() + r.since)
 }
 
 func memoryError(limit, n int64) *errcode.Error {
@@ -123,11 +126,7 @@ func memoryError(limit, n int64) *errcode.Error {
 		WithDetail("limit_bytes", limit)
 }
 
-func (r *run) notePeak(heap uint64) {
-	if heap < r.heapBase {
-		return
-	}
-	g := int64(heap-r.heapBase) - r.out.size()
+func (r *run) notePeak(g int64) {
 	for {
 		p := r.peak.Load()
 		if g <= p || r.peak.CompareAndSwap(p, g) {
@@ -136,9 +135,8 @@ func (r *run) notePeak(heap uint64) {
 	}
 }
 
-// memoryExceeded is called by the watchdog.
-func (r *run) memoryExceeded(heap uint64) {
-	r.notePeak(heap)
+// memoryExceeded stops the run with memory_limit.
+func (r *run) memoryExceeded() {
 	r.stop(errcode.New(errcode.MemoryLimit, "memory limit of %s exceeded", humanBytes(r.limits.Memory)).
 		WithHint("raise it with --memory-limit MB, or build smaller tables and strings").
 		WithDetail("limit_bytes", r.limits.Memory))
