@@ -125,4 +125,3 @@ func liveBytes() uint64 {
 	}
 	return s[0].Value.Uint64()
 }
-

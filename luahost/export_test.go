@@ -1,0 +1,20 @@
+package luahost
+
+import lua "github.com/yuin/gopher-lua"
+
+// Test hooks.
+
+// FreshGlobalsForTest builds a pooled state of h and hands out two runs'
+// globals on it, with the state.
+func FreshGlobalsForTest(h *Host) (L *lua.LState, a, b *lua.LTable) {
+	L = h.newState()
+	a = freshGlobals(L)
+	b = freshGlobals(L)
+	return L, a, b
+}
+
+// CompileDepthLimits exposes the compiler's nesting limits.
+const (
+	MaxNestingForTest   = maxNesting
+	MaxExprDepthForTest = maxExprDepth
+)
