@@ -106,17 +106,17 @@ return table.concat(out, ",")`
 func TestPatternErrorsAreLua51Messages(t *testing.T) {
 	h := newHost(t, nil)
 	for expr, want := range map[string]string{
-		`string.find("a", "%")`:        "malformed pattern (ends with '%')",
-		`string.find("a", "[a")`:       "malformed pattern (missing ']')",
-		`string.match("a", "(a")`:      "unfinished capture",
-		`string.match("a", "a)")`:      "invalid pattern capture",
-		`string.match("a", "%1")`:      "invalid capture index",
-		`string.gsub("a", "a", "%2")`:  "invalid capture index",
-		`string.find("a", "%f")`:       "missing '[' after '%f' in pattern",
-		`string.gsub("a", "a", true)`:  "string/function/table expected",
+		`string.find("a", "%")`:           "malformed pattern (ends with '%')",
+		`string.find("a", "[a")`:          "malformed pattern (missing ']')",
+		`string.match("a", "(a")`:         "unfinished capture",
+		`string.match("a", "a)")`:         "invalid pattern capture",
+		`string.match("a", "%1")`:         "invalid capture index",
+		`string.gsub("a", "a", "%2")`:     "invalid capture index",
+		`string.find("a", "%f")`:          "missing '[' after '%f' in pattern",
+		`string.gsub("a", "a", true)`:     "string/function/table expected",
 		`string.gsub("a", "a", {a = {}})`: "invalid replacement value (a table)",
 		`string.find("a", string.rep("(", 40) .. "a" .. string.rep(")", 40))`: "too many captures",
-		`string.find(string.rep("a", 300), string.rep("a?", 300))`:                              "pattern too complex",
+		`string.find(string.rep("a", 300), string.rep("a?", 300))`:            "pattern too complex",
 	} {
 		env := run(t, h, `return `+expr)
 		require.False(t, env.Success, expr)
