@@ -95,7 +95,7 @@ func TestBuiltinsReserveBeforeAllocating(t *testing.T) {
 		`return select("#", unpack({}, 1, 1e8))`:                                                                    "lua_runtime_error",
 		`return #string.rep("x", 2^31)`:                                                                             "memory_limit",
 		`local t = {} for i = 1, 200 do t[i] = coroutine.create(function() end) end return #t`:                      "memory_limit",
-		`local s = string.rep("x", 3000000) local a, b, c = s:upper(), s:lower(), s:reverse() return #a + #b + #c`:                          "memory_limit",
+		`local s = string.rep("x", 3000000) local a, b, c = s:upper(), s:lower(), s:reverse() return #a + #b + #c`:  "memory_limit",
 	} {
 		env := run(t, h, code)
 		assert.Equal(t, want, errCode(env), code)

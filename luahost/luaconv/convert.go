@@ -61,7 +61,7 @@ func ToGo(L *lua.LState, v lua.LValue, opts ToGoOptions) (any, error) {
 		opts.MaxBytes = DefaultMaxBytes
 	}
 	c := toGo{opts: opts, visiting: map[*lua.LTable]bool{}}
-	return c.value(v, 0, "")
+	return c.value(v, 0, nil)
 }
 
 type toGo struct {
@@ -86,14 +86,33 @@ func (c *toGo) charge(n int64) error {
 	return nil
 }
 
-func where(path string) string {
-	if path == "" {
-		return ""
-	}
-	return " at " + path
+// pathNode is the position of a value inside the converted data, built
+// into text only when an error names it.
+type pathNode struct {
+	parent *pathNode
+	name   string
+	index  int // 1-based list position when name is ""
 }
 
-func (c *toGo) value(v lua.LValue, depth int, path string) (any, error) {
+func (p *pathNode) String() string {
+	if p == nil {
+		return ""
+	}
+	prefix := p.parent.String()
+	if p.name == "" {
+		return prefix + "[" + strconv.Itoa(p.index) + "]"
+	}
+	return joinField(prefix, p.name)
+}
+
+func where(path *pathNode) string {
+	if path == nil {
+		return ""
+	}
+	return " at " + path.String()
+}
+
+func (c *toGo) value(v lua.LValue, depth int, path *pathNode) (any, error) {
 	size := int64(sizeValue)
 	if s, ok := v.(lua.LString); ok {
 		size += int64(len(s))
@@ -130,7 +149,7 @@ func (c *toGo) value(v lua.LValue, depth int, path string) (any, error) {
 	return "<" + v.Type().String() + ">", nil
 }
 
-func (c *toGo) table(t *lua.LTable, depth int, path string) (any, error) {
+func (c *toGo) table(t *lua.LTable, depth int, path *pathNode) (any, error) {
 	if c.visiting[t] {
 		return nil, fmt.Errorf("the table%s contains itself (a cycle cannot be converted)", where(path))
 	}
@@ -152,7 +171,7 @@ func (c *toGo) table(t *lua.LTable, depth int, path string) (any, error) {
 	if s.array {
 		out := make([]any, s.n)
 		for i := 1; i <= s.n; i++ {
-			v, err := c.value(t.RawGetInt(i), depth+1, path+"["+strconv.Itoa(i)+"]")
+			v, err := c.value(t.RawGetInt(i), depth+1, &pathNode{parent: path, index: i})
 			if err != nil {
 				return nil, err
 			}
@@ -162,7 +181,7 @@ func (c *toGo) table(t *lua.LTable, depth int, path string) (any, error) {
 	}
 	out := make(map[string]any, len(s.keys))
 	for _, k := range s.keys {
-		v, err := c.value(t.RawGet(k.key), depth+1, joinField(path, k.name))
+		v, err := c.value(t.RawGet(k.key), depth+1, &pathNode{parent: path, name: k.name})
 		if err != nil {
 			return nil, err
 		}

@@ -86,10 +86,11 @@ func (d *dumper) check() {
 	}
 }
 
+// indentation for up to maxDepth levels
+var spaces = strings.Repeat("  ", maxDepth+1)
+
 func (d *dumper) indent(depth int) {
-	for i := 0; i < depth; i++ {
-		d.b.WriteString("  ")
-	}
+	d.b.WriteString(spaces[:2*min(depth, maxDepth+1)])
 }
 
 func (d *dumper) value(v lua.LValue, depth int) {
