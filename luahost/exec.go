@@ -207,7 +207,8 @@ func foreignTableError(L *lua.LState, t *lua.LTable, trace string) *errcode.Erro
 		code = errcode.LuaRuntimeError
 	}
 	if msg == "" {
-		msg = "error raised with a table: " + strings.ReplaceAll(luaconv.Dump(L, t), "\n", " ")
+		text, _ := luaconv.DumpWith(L, t, luaconv.DumpOptions{MaxBytes: 4096})
+		msg = "error raised with a table: " + strings.ReplaceAll(text, "\n", " ")
 	}
 	return &errcode.Error{Code: code, Message: msg, Hint: lua.LVAsString(t.RawGetString("hint")), Traceback: trace}
 }

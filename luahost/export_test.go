@@ -18,3 +18,15 @@ const (
 	MaxNestingForTest   = maxNesting
 	MaxExprDepthForTest = maxExprDepth
 )
+
+// ProtoCacheForTest builds a compile cache with the given bounds and
+// reports its size after compiling the sources.
+func ProtoCacheForTest(max, maxBytes int, sources ...string) (entries, bytes int) {
+	c := newProtoCache(max, maxBytes)
+	for i, src := range sources {
+		if _, err := c.compile("c"+string(rune('a'+i%26)), src); err != nil {
+			panic(err)
+		}
+	}
+	return len(c.items), c.bytes
+}

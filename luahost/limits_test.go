@@ -159,3 +159,17 @@ func TestCoroutinesRunUnderTheLimits(t *testing.T) {
 	assert.Equal(t, false, env.Result[0])
 	assert.Contains(t, env.Result[1], "inner")
 }
+
+func TestCompileCacheIsBoundedByBytes(t *testing.T) {
+	big := "return '" + strings.Repeat("x", 3000) + "'"
+	var sources []string
+	for i := 0; i < 50; i++ {
+		sources = append(sources, big+" -- "+strings.Repeat("y", i))
+	}
+	entries, bytes := luahost.ProtoCacheForTest(256, 16<<10, sources...)
+	assert.LessOrEqual(t, bytes, 16<<10)
+	assert.Equal(t, 5, entries)
+	// a source larger than a quarter of the bound is compiled but not kept
+	entries, _ = luahost.ProtoCacheForTest(256, 8<<10, big+strings.Repeat(" ", 5000))
+	assert.Equal(t, 0, entries)
+}
