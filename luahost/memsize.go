@@ -95,6 +95,7 @@ func (s *sizer) walk() {
 			s.bytes += costTable
 			x.ForEach(func(k, v lua.LValue) {
 				s.bytes += costEntry
+				s.objects++
 				s.push(k)
 				s.push(v)
 			})
@@ -174,6 +175,7 @@ func (r *run) measure(L *lua.LState) int64 {
 	if gap < hookMinGap {
 		gap = hookMinGap
 	}
+	// objects counts tables, functions and entries: the walk's own cost
 	if g := 2 * objects; gap < g {
 		gap = g
 	}
