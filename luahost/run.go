@@ -31,6 +31,9 @@ type run struct {
 	instr     int64 // VM instructions executed, in hookEvery steps
 	nextCheck int64 // instruction count of the next measurement
 	since     int64 // bytes reserved by built-ins since the last measurement
+	lastWalk  int64 // instruction count of the last measurement
+	walked    int64 // objects it visited
+	allocMark uint64
 	used      atomic.Int64
 	peak      atomic.Int64
 
