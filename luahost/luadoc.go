@@ -59,7 +59,7 @@ func LuaPage() registry.Page {
 		"script passes or fails the same way every time, whatever else the process runs. Built-ins that can build a " +
 		"large value in one call (string.rep, string.format, gsub, table.concat, os.date, json, regex, coroutine.create) " +
 		"reserve its size first; the data is measured again every few thousand VM instructions, more often near the limit, " +
-		"so a plain Lua loop can pass the limit by a few hundred KB before it is stopped. Converting the returned values " +
+		"so a plain Lua loop that keeps building data is stopped somewhat past the limit (up to about half of it again). Converting the returned values " +
 		"counts against the memory limit and the CPU limit too. Lua's pattern functions are kosmo's own implementation " +
 		"of Lua 5.1 patterns, which the CPU limit, the timeout and cancellation stop. See docs/limits.md for the details.\n")
 	b.WriteString("\n## Error codes\n\n| Code | Exit | Meaning |\n|---|---|---|\n")
