@@ -63,7 +63,6 @@ func wrapCoroutines(L *lua.LState, g *lua.LTable) {
 		fn := L.CheckFunction(1)
 		r := runOf(L)
 		r.reserve(L, coroutineCost)
-		r.charge(coroutineCost)
 		L.Push(create)
 		L.Push(fn)
 		L.Call(1, 1)
