@@ -1,5 +1,7 @@
 package luahost
 
+import "strings"
+
 // kosmo's own implementation of Lua 5.1 patterns (the reference manual,
 // section 5.4.1), used by string.find, match, gmatch and gsub.
 //
@@ -405,14 +407,9 @@ func (m *matcher) reset() {
 	m.depth = 0
 }
 
-// hasSpecials reports whether pat uses any pattern syntax (else find can
-// search for it as plain text).
+// hasSpecials reports whether pat holds any of the characters that make
+// Lua 5.1's find use the matcher (its SPECIALS); otherwise find searches
+// for pat as plain text, so string.find("f(a)", "a)") finds "a)".
 func hasSpecials(pat string) bool {
-	for i := 0; i < len(pat); i++ {
-		switch pat[i] {
-		case '^', '$', '*', '+', '?', '.', '(', ')', '[', ']', '%', '-':
-			return true
-		}
-	}
-	return false
+	return strings.ContainsAny(pat, "^$*+?.([%-")
 }

@@ -29,6 +29,8 @@ var patternCases = []struct{ expr, want string }{
 	{`string.find("abc", "()b()")`, "2,2,2,3"},
 	{`string.find("", "")`, "1,0"},
 	{`string.find("a+b", "+", 1, true)`, "2,2"},
+	{`string.find("f(a)", "a)")`, "3,4"},
+	{`string.find("x]y", "]")`, "2,2"},
 	// match: classes and complements
 	{`string.match("key = value", "(%w+)%s*=%s*(%w+)")`, "key,value"},
 	{`string.match("2024-01-15", "(%d+)-(%d+)-(%d+)")`, "2024,01,15"},
