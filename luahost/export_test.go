@@ -9,6 +9,7 @@ import lua "github.com/yuin/gopher-lua"
 func FreshGlobalsForTest(h *Host) (L *lua.LState, a, b *lua.LTable) {
 	L = h.newState()
 	a = freshGlobals(L)
+	planOf(L).spare = nil // as after a run that did not end cleanly
 	b = freshGlobals(L)
 	return L, a, b
 }

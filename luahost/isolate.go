@@ -34,6 +34,9 @@ type globalsPlan struct {
 	// baseline is the memory estimate of one copy (memsize.go): what a run
 	// starts with and is not charged for.
 	baseline int64
+	// spare is the copy used by the last run when it ended cleanly; the
+	// next run reuses it if it is still exactly as instantiated.
+	spare []*lua.LTable
 }
 
 // planOf returns the plan recorded in L's registry by newState.
@@ -116,8 +119,51 @@ func checkSharedMeta(mt lua.LValue, path string) error {
 	return nil
 }
 
+// fresh returns a copy of the globals for a new run: the previous run's
+// copy when that run left it untouched, else a new one.
+func (p *globalsPlan) fresh(L *lua.LState) *lua.LTable {
+	spare := p.spare
+	p.spare = nil
+	if spare != nil && p.untouched(spare) {
+		p.spare = spare
+		return spare[0]
+	}
+	p.spare = p.instantiate(L)
+	return p.spare[0]
+}
+
+// untouched reports whether the tables of a copy still hold exactly what
+// instantiate put there: the same entries and the same metatables. The
+// values a run may have stored are all reached through these tables, so
+// an untouched copy carries nothing from the run that used it.
+func (p *globalsPlan) untouched(out []*lua.LTable) bool {
+	for i, t := range out {
+		if t.Metatable != p.tables[i].Metatable {
+			return false
+		}
+		n := 0
+		t.ForEach(func(lua.LValue, lua.LValue) { n++ })
+		if n != len(p.entries[i]) {
+			return false
+		}
+		for _, e := range p.entries[i] {
+			k, v := e.k, e.v
+			if e.kt != 0 {
+				k = out[e.kt-1]
+			}
+			if e.vt != 0 {
+				v = out[e.vt-1]
+			}
+			if t.RawGet(k) != v {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // instantiate builds a run's private copy of the globals.
-func (p *globalsPlan) instantiate(L *lua.LState) *lua.LTable {
+func (p *globalsPlan) instantiate(L *lua.LState) []*lua.LTable {
 	out := make([]*lua.LTable, len(p.tables))
 	for i, t := range p.tables {
 		out[i] = L.CreateTable(p.arrays[i], max(0, len(p.entries[i])-p.arrays[i]))
@@ -136,5 +182,5 @@ func (p *globalsPlan) instantiate(L *lua.LState) *lua.LTable {
 			t.RawSet(k, v)
 		}
 	}
-	return out[0]
+	return out
 }

@@ -115,7 +115,7 @@ func (h *Host) newState() *lua.LState {
 // from Lua), json.null (a userdata) and metatables, which planGlobals has
 // checked are protected and hold no tables.
 func freshGlobals(L *lua.LState) *lua.LTable {
-	g := planOf(L).instantiate(L)
+	g := planOf(L).fresh(L)
 	L.G.Global = g
 	L.Env = g
 	return g
