@@ -105,6 +105,20 @@ var escapeAttempts = []struct {
 	{"long operator chain", "return 1" + strings.Repeat("+1", 50000), "lua_syntax_error", nil},
 	{"long unary chain", "return " + strings.Repeat("- ", 50000) + "1", "lua_syntax_error", nil},
 
+	// metamethods and values in flight
+	{"string.byte of a whole large string", `return select("#", string.byte(string.rep("x", 1e6), 1, -1))`, "memory_limit", nil},
+	{"__add recursion", `local t = setmetatable({}, {__add = function(a, b) return a + b end}) return t + 1`, "memory_limit", nil},
+	{"__call tail recursion", `local t t = setmetatable({}, {__call = function(s) return s() end}) return t()`, "cpu_limit", nil},
+	{"__tostring recursion", `local t t = setmetatable({}, {__tostring = function(s) return tostring(s) end}) return tostring(t)`, "memory_limit", nil},
+	{"__concat recursion", `local t t = setmetatable({}, {__concat = function(a, b) return a .. b end}) return t .. "x"`, "memory_limit", nil},
+	{"__eq recursion", `local mt = {} mt.__eq = function(a, b) return a == b end return setmetatable({}, mt) == setmetatable({}, mt)`, "memory_limit", nil},
+	{"table.insert growth", `local t = {} for i = 1, 1e8 do table.insert(t, i) end`, "memory_limit", nil},
+	{"gsub replacement expansion", `return #string.gsub(string.rep("a", 2^17), "a", string.rep("%0", 300))`, "memory_limit", nil},
+	{"concatenating a large string repeatedly", `local s = string.rep("x", 2^20) local t = {} for i = 1, 100 do t[i] = s .. i end return #t`, "memory_limit", nil},
+	{"many small strings", `local t = {} for i = 1, 1e7 do t[i] = string.char(65 + i % 26, 66, 67, 68) .. i end`, "memory_limit", nil},
+	{"many tables with metatables", `local t = {} local mt = {__index = function(t, k) return k end} for i = 1, 1e7 do t[i] = setmetatable({}, mt) end`, "memory_limit", nil},
+	{"deeply nested JSON", `return json.decode(string.rep("[", 100000) .. string.rep("]", 100000))`, "invalid_argument", nil},
+
 	// results and dumps
 	{"result shared 2^40 times", `local t = {1} for i = 1, 40 do t = {t, t} end return t`, "memory_limit", nil},
 	{"dump shared 2^40 times", `local t = {1} for i = 1, 40 do t = {t, t} end dump(t)`, "output_limit", nil},
