@@ -105,15 +105,21 @@ func (w *memWatch) check() {
 	if live <= bound {
 		return
 	}
+	if worst := responsible(runs); worst != nil {
+		worst.memoryExceeded()
+	}
+}
+
+// responsible is the run still in progress whose measured data is the
+// largest: the one the watchdog stops, leaving the others alone.
+func responsible(runs []*run) *run {
 	var worst *run
 	for _, r := range runs {
 		if r.stopped() == nil && (worst == nil || r.used.Load() > worst.used.Load()) {
 			worst = r
 		}
 	}
-	if worst != nil {
-		worst.memoryExceeded()
-	}
+	return worst
 }
 
 // liveBytes reads the heap that survived the latest collection.
