@@ -89,7 +89,7 @@ func wrapCoroutines(L *lua.LState, g *lua.LTable) {
 			}
 			L.Call(nargs+1, lua.MultRet)
 			if !lua.LVAsBool(L.Get(base + 1)) {
-				L.Error(L.Get(base+2), 1)
+				L.Error(L.Get(base+2), 0) // the error as raised, like Lua 5.1
 			}
 			n := L.GetTop() - base - 1
 			for i := 0; i < n; i++ {

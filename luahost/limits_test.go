@@ -157,7 +157,7 @@ func TestCoroutinesRunUnderTheLimits(t *testing.T) {
 	env = run(t, h, `local co = coroutine.wrap(function() error("inner") end) local ok, e = pcall(co) return ok, e`)
 	require.True(t, env.Success, "%+v", env.Error)
 	assert.Equal(t, false, env.Result[0])
-	assert.Contains(t, env.Result[1], "inner")
+	assert.Equal(t, "eval:1: inner", env.Result[1])
 }
 
 func TestCompileCacheIsBoundedByBytes(t *testing.T) {
