@@ -78,7 +78,7 @@ func (s *sizer) push(v lua.LValue) {
 	switch x := v.(type) {
 	case lua.LString:
 		s.bytes += costString + int64(len(x))
-		if len(x) >= 256 {
+		if len(x) >= 64 {
 			// the same long string held twice is one allocation
 			p := unsafe.StringData(string(x))
 			if _, dup := s.seen[p]; dup {
