@@ -131,3 +131,48 @@ func comparablePattern(pat string) bool {
 	}
 	return true
 }
+
+// FuzzPatternEngine drives kosmo's matcher with any pattern, including
+// what FuzzPatterns leaves out (%b, %f, back-references, position
+// captures, odd sets): malformed patterns must end in a pattern error,
+// never in a Go panic such as an index out of range.
+func FuzzPatternEngine(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"f(a(b))", "%b()"}, {"THE (quick)", "%f[%a]%a+"}, {"abab", "(ab)%1"},
+		{"abc", "()b()"}, {"a]b", "[]]"}, {"a-b", "[a-]"}, {"x", "[%"}, {"x", "%"},
+		{"x", "(()"}, {"x", "%b"}, {"x", "%f"}, {"x", "[^]"}, {"aaa", "a-$"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, src, pat string) {
+		if len(src) > 256 || len(pat) > 64 {
+			return
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				if _, ok := p.(patternError); !ok {
+					t.Fatalf("matcher panicked on %q / %q: %v", src, pat, p)
+				}
+			}
+		}()
+		m := &matcher{src: src, pat: pat}
+		m.check = func() {
+			if m.steps > 1<<20 {
+				panic(patternError("step budget of the fuzz target spent")) // a backtracking pattern
+			}
+		}
+		for s := 0; s <= len(src); s++ {
+			m.reset()
+			e := m.match(s, 0)
+			if e == -1 {
+				continue
+			}
+			if e < s || e > len(src) {
+				t.Fatalf("match of %q at %d ended at %d", pat, s, e)
+			}
+			for i := 0; i < max(m.level, 1); i++ {
+				m.captureValue(i, s, e)
+			}
+		}
+	})
+}
