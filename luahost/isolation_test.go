@@ -142,3 +142,24 @@ func TestProtectedMetatablesAnswerWithGuards(t *testing.T) {
 	require.True(t, env.Success, "%+v", env.Error)
 	assert.Equal(t, []any{int64(7)}, env.Result)
 }
+
+// A run that left its globals exactly as it got them hands the same copy
+// to the next run (cheap); a run that changed anything, at any depth, does
+// not: the next run gets a new copy.
+func TestGlobalsCopyReusedOnlyWhenUntouched(t *testing.T) {
+	h := newHost(t, func(o *luahost.Options) { o.PoolSize = 1 })
+	ids := func(code string) string {
+		env := run(t, h, code+` return tostring(string) .. tostring(app.integrations.demo.work)`)
+		require.True(t, env.Success, "%+v", env.Error)
+		return env.Result[0].(string)
+	}
+	first := ids(`local x = string.upper("a")`)
+	assert.Equal(t, first, ids(``), "an untouched copy is reused")
+	assert.Equal(t, first, ids(`local u = string.upper string.upper = nil string.upper = u`), "a change undone is no change")
+	changed := ids(`app.integrations.demo.work.extra = {}`)
+	assert.Equal(t, first, changed, "the run that changes it still sees its own copy")
+	assert.NotEqual(t, first, ids(``), "after a change the next run gets a new copy")
+	env := run(t, h, `return rawget(app.integrations.demo.work, "extra") == nil`)
+	require.True(t, env.Success, "%+v", env.Error)
+	assert.Equal(t, []any{true}, env.Result)
+}
