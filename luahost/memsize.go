@@ -27,8 +27,10 @@ import (
 //     since the last measurement (only then can the run's data have grown
 //     that much), once the instructions since the last walk are at least
 //     twice the objects that walk visited;
-//   - whenever a built-in reserves room for a large result (run.reserve)
-//     and the reservations since the last measurement no longer fit.
+//   - whenever a built-in reserves room (run.reserve) and the reservations
+//     since the last measurement no longer fit; a reservation under 64 KB
+//     made before another walk is affordable is let through up to an
+//     eighth past the limit, and the hook measures as soon as it can.
 //
 // The decision is always the walk's figure, never the Go heap, so a
 // script whose data only grows passes or fails the same way every run.
@@ -213,9 +215,9 @@ func (r *run) tick(L *lua.LState, n int64) {
 		return
 	}
 	due := r.instr >= r.nextCheck
-	if !due && r.instr-r.lastWalk >= max(2*r.walked, hookEvery) {
+	if !due && r.walkAffordable() {
 		headroom := r.limits.Memory - r.used.Load()
-		due = int64(allocatedBytes()-r.allocMark) > headroom
+		due = r.since > headroom || int64(allocatedBytes()-r.allocMark) > headroom
 	}
 	if !due {
 		return
@@ -223,6 +225,12 @@ func (r *run) tick(L *lua.LState, n int64) {
 	if used := r.measure(L); used > r.limits.Memory {
 		r.memoryExceeded()
 	}
+}
+
+// walkAffordable reports whether enough instructions have run since the
+// last measurement to pay for another one.
+func (r *run) walkAffordable() bool {
+	return r.instr-r.lastWalk >= max(2*r.walked, hookEvery)
 }
 
 // allocatedBytes is the process's cumulative heap allocation.

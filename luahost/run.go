@@ -103,7 +103,17 @@ func (r *run) reserve(L *lua.LState, n int64) {
 		return
 	}
 	limit := r.limits.Memory
-	if n <= limit && r.used.Load()+r.since+n <= limit {
+	total := r.used.Load() + r.since + n
+	if n <= limit && total <= limit {
+		r.charge(n)
+		return
+	}
+	// A small reservation right after a measurement is let through up to
+	// an eighth of the limit (most such bytes are garbage by now); the
+	// hook measures as soon as a walk is affordable again. Without this, a
+	// run holding data near its limit would walk it on every few small
+	// strings it builds.
+	if n < 64<<10 && total <= limit+limit/8 && !r.walkAffordable() {
 		r.charge(n)
 		return
 	}
