@@ -24,9 +24,16 @@ func Compile(name, code string) (*lua.FunctionProto, error) {
 			code = ""
 		}
 	}
+	if line := scanNesting(code); line > 0 {
+		return nil, nestingError(name, line, maxNesting, "brackets, blocks and functions are")
+	}
 	chunk, err := parse.Parse(strings.NewReader(code), name)
 	if err != nil {
 		return nil, syntaxError(name, err, lastLineOf(code))
+	}
+	var deep depthError
+	if err := checkDepth(chunk); errors.As(err, &deep) {
+		return nil, nestingError(name, deep.line, maxExprDepth, "expressions and statements are")
 	}
 	guardConcat(chunk)
 	proto, err := lua.Compile(chunk, name)

@@ -87,13 +87,7 @@ func guardExpr(e ast.Expr) ast.Expr {
 			operands = append(operands, guardExpr(c.Lhs))
 			cur = c.Rhs
 		}
-		fn := &ast.IdentExpr{Value: concatGlobal}
-		fn.SetLine(ex.Line())
-		fn.SetLastLine(ex.LastLine())
-		call := &ast.FuncCallExpr{Func: fn, Args: operands, AdjustRet: true}
-		call.SetLine(ex.Line())
-		call.SetLastLine(ex.LastLine())
-		return call
+		return concatCall(ex, operands)
 	case *ast.AttrGetExpr:
 		ex.Object = guardExpr(ex.Object)
 		ex.Key = guardExpr(ex.Key)
@@ -125,6 +119,31 @@ func guardExpr(e ast.Expr) ast.Expr {
 		guardConcat(ex.Stmts)
 	}
 	return e
+}
+
+// maxConcatArgs keeps each call well under the VM's register limit.
+const maxConcatArgs = 32
+
+// concatCall builds the call for a chain's operands. Very long chains are
+// split into calls of at most maxConcatArgs operands whose results are
+// joined by an outer call (strings and numbers concatenate the same way
+// however they are grouped), so the tree stays shallow.
+func concatCall(at ast.Expr, operands []ast.Expr) ast.Expr {
+	for len(operands) > maxConcatArgs {
+		var groups []ast.Expr
+		for i := 0; i < len(operands); i += maxConcatArgs {
+			end := min(i+maxConcatArgs, len(operands))
+			groups = append(groups, concatCall(at, operands[i:end]))
+		}
+		operands = groups
+	}
+	fn := &ast.IdentExpr{Value: concatGlobal}
+	fn.SetLine(at.Line())
+	fn.SetLastLine(at.LastLine())
+	call := &ast.FuncCallExpr{Func: fn, Args: operands, AdjustRet: true}
+	call.SetLine(at.Line())
+	call.SetLastLine(at.LastLine())
+	return call
 }
 
 func concatable(v lua.LValue) bool {

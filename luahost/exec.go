@@ -69,14 +69,16 @@ func (h *Host) execOn(parent context.Context, L *lua.LState, g *lua.LTable, prot
 	defer watcher.remove(r)
 
 	L.G.Global, L.Env = g, g
+	r.globals, r.L = g, L
+	r.baseline = planOf(L).baseline
+	r.nextCheck = hookMinGap
 	fn := L.NewFunctionFromProto(proto)
 	fn.Env = g
-	L.SetContext(r.ctx)
+	L.SetContext(newHookCtx(r, L))
 	L.Push(fn)
 	nargs := h.setRunGlobals(L, g, r, ro)
 	r.cpu.start()
 	callErr := L.PCall(nargs, lua.MultRet, nil)
-	r.cpu.stop()
 
 	var failure *errcode.Error
 	exited := r.exitStatus()
@@ -92,15 +94,12 @@ func (h *Host) execOn(parent context.Context, L *lua.LState, g *lua.LTable, prot
 	}
 
 	if failure == nil && exited == nil {
-		top := L.GetTop()
-		for i := 1; i <= top; i++ {
-			v, _ := luaconv.ToGo(L, L.Get(i), luaconv.ToGoOptions{})
-			env.Result = append(env.Result, v)
-			if ro.RenderResults {
-				env.ResultText = append(env.ResultText, luaconv.Dump(L, L.Get(i)))
-			}
-		}
+		// Results are converted while the CPU clock still runs and under the
+		// run's context, with budgets: a table shared by many paths of the
+		// result is copied once per path, so its size is bounded here.
+		failure = r.convertResults(L, env, ro.RenderResults)
 	}
+	r.cpu.stop()
 	L.RemoveContext()
 	L.SetTop(0)
 
@@ -115,16 +114,63 @@ func (h *Host) execOn(parent context.Context, L *lua.LState, g *lua.LTable, prot
 	env.Meta.DryRun = ro.DryRun
 	env.PlannedRequests = append(env.PlannedRequests, r.planned...)
 	r.mu.Unlock()
-	mem := r.peak.Load()
-	if g := r.heapGrowth(); g > mem {
-		mem = g
-	}
-	if mem < 0 {
-		mem = 0
-	}
-	env.MemoryUsage = mem
+	env.MemoryUsage = r.peak.Load()
 	env.ExecutionTimeMs = msSince(started)
 	return env, failure == nil && callErr == nil
+}
+
+// convertResults fills env.Result (and ResultText) from the values the
+// chunk returned, charging the memory budget for the converted data and the
+// output budget for the rendered text.
+func (r *run) convertResults(L *lua.LState, env *Envelope, render bool) *errcode.Error {
+	top := L.GetTop()
+	budget := r.limits.Memory
+	textBudget := r.limits.Output - r.out.size()
+	for i := 1; i <= top; i++ {
+		v, err := luaconv.ToGo(L, L.Get(i), luaconv.ToGoOptions{MaxBytes: budget, Context: r.ctx})
+		if e := r.conversionFailure(err, errcode.MemoryLimit, budget); e != nil {
+			env.Result = env.Result[:0]
+			env.ResultText = nil
+			return e
+		}
+		env.Result = append(env.Result, v)
+		if render {
+			text, err := luaconv.DumpWith(L, L.Get(i), luaconv.DumpOptions{MaxBytes: textBudget, Context: r.ctx})
+			if e := r.conversionFailure(err, errcode.OutputLimit, r.limits.Output); e != nil {
+				env.Result = env.Result[:0]
+				env.ResultText = nil
+				return e
+			}
+			textBudget -= int64(len(text))
+			env.ResultText = append(env.ResultText, text)
+		}
+	}
+	return nil
+}
+
+// conversionFailure codes what stopped a result conversion; other errors
+// (a cycle) leave the value as nil, as before.
+func (r *run) conversionFailure(err error, code errcode.Code, limit int64) *errcode.Error {
+	var be *luaconv.BudgetError
+	switch {
+	case err == nil:
+		return nil
+	case r.stopped() != nil:
+		return r.stopped()
+	case errors.As(err, &be):
+		what := "memory"
+		hint := "return less data (ids and summaries instead of whole listings), or raise --memory-limit MB"
+		if code == errcode.OutputLimit {
+			what = "output"
+			hint = "return less data, or raise --output-limit"
+		}
+		return errcode.New(code, "the returned values exceed the %s limit of %s: %v", what, humanBytes(limit), err).
+			WithHint("%s", hint).WithDetail("limit_bytes", limit)
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return errcode.New(errcode.Timeout, "run cancelled while converting its results").
+			WithHint("the run was interrupted before it finished")
+	}
+	return nil
 }
 
 // cancelled describes a run ended by its caller's context.
@@ -178,7 +224,8 @@ func foreignTableError(L *lua.LState, t *lua.LTable, trace string) *errcode.Erro
 		code = errcode.LuaRuntimeError
 	}
 	if msg == "" {
-		msg = "error raised with a table: " + strings.ReplaceAll(luaconv.Dump(L, t), "\n", " ")
+		text, _ := luaconv.DumpWith(L, t, luaconv.DumpOptions{MaxBytes: 4096})
+		msg = "error raised with a table: " + strings.ReplaceAll(text, "\n", " ")
 	}
 	return &errcode.Error{Code: code, Message: msg, Hint: lua.LVAsString(t.RawGetString("hint")), Traceback: trace}
 }

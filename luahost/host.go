@@ -115,7 +115,7 @@ func New(opts Options) (*Host, error) {
 		opts:     opts,
 		bindings: map[string]*Binding{},
 		pool:     make(chan *lua.LState, opts.PoolSize),
-		cache:    newProtoCache(256),
+		cache:    newProtoCache(256, protoCacheBytes),
 	}
 	for i := range opts.Integrations {
 		b := &opts.Integrations[i]
@@ -275,17 +275,26 @@ func (h *Host) Close() {
 	}
 }
 
+// protoCacheBytes bounds the sources whose compiled chunks are kept. A
+// compiled chunk takes a few times its source's size, so the source is the
+// measure: the cache holds at most about this many bytes of source.
+const protoCacheBytes = 16 << 20
+
 // protoCache keeps compiled chunks keyed by name and source, so a Host
-// running the same workflow repeatedly parses it once.
+// running the same workflow repeatedly parses it once. It is bounded by
+// count and by bytes of source (mcp:serve callers choose the sources), and
+// evicts the oldest entries first.
 type protoCache struct {
-	mu    sync.Mutex
-	max   int
-	items map[string]*lua.FunctionProto
-	order []string
+	mu       sync.Mutex
+	max      int
+	maxBytes int
+	bytes    int
+	items    map[string]*lua.FunctionProto
+	order    []string
 }
 
-func newProtoCache(max int) *protoCache {
-	return &protoCache{max: max, items: map[string]*lua.FunctionProto{}}
+func newProtoCache(max, maxBytes int) *protoCache {
+	return &protoCache{max: max, maxBytes: maxBytes, items: map[string]*lua.FunctionProto{}}
 }
 
 func (c *protoCache) compile(name, code string) (*lua.FunctionProto, error) {
@@ -300,14 +309,19 @@ func (c *protoCache) compile(name, code string) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(key) > c.maxBytes/4 {
+		return p, nil // too large to be worth keeping
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.items[key]; !ok {
-		if len(c.order) >= c.max {
+		for len(c.order) > 0 && (len(c.order) >= c.max || c.bytes+len(key) > c.maxBytes) {
+			c.bytes -= len(c.order[0])
 			delete(c.items, c.order[0])
 			c.order = c.order[1:]
 		}
 		c.order = append(c.order, key)
+		c.bytes += len(key)
 		c.items[key] = p
 	}
 	return p, nil

@@ -57,15 +57,23 @@ func LuaPage() registry.Page {
 	fmt.Fprintf(&b, "\n## Limits\n\n| Limit | Default | Flag | Error code |\n|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| Lua execution time (waits on integrations excluded) | %s | `--cpu-limit SECONDS` | `cpu_limit` |\n", DefaultCPULimit)
 	fmt.Fprintf(&b, "| Wall-clock time of the whole run | none | `--timeout DURATION` | `timeout` |\n")
-	fmt.Fprintf(&b, "| Memory the run may add to the heap | %s | `--memory-limit SIZE` (bytes, `64MB`, or megabytes below 1 MiB) | `memory_limit` |\n", humanBytes(DefaultMemoryLimit))
-	fmt.Fprintf(&b, "| Output of print/dump | %s | — | `output_limit` |\n", humanBytes(DefaultOutputLimit))
+	fmt.Fprintf(&b, "| Lua data the run holds (and its returned values) | %s | `--memory-limit SIZE` (bytes, `64MB`, or megabytes below 1 MiB) | `memory_limit` |\n", humanBytes(DefaultMemoryLimit))
+	fmt.Fprintf(&b, "| Output of print/dump (and rendered results) | %s | — | `output_limit` |\n", humanBytes(DefaultOutputLimit))
 	fmt.Fprintf(&b, "| Returned values, as JSON | %s (the output limit) | — | `result_limit` |\n", humanBytes(DefaultOutputLimit))
 	fmt.Fprintf(&b, "| Error message | %s | — | `error_limit` |\n", humanBytes(MaxErrorMessage))
 	fmt.Fprintf(&b, "| Nested calls | %d | — | `memory_limit` |\n", callStackSize)
+	fmt.Fprintf(&b, "| Nesting of brackets, blocks and functions in the source | %d | — | `lua_syntax_error` |\n", maxNesting)
+	fmt.Fprintf(&b, "| Depth of expressions and statements in the source | %d | — | `lua_syntax_error` |\n", maxExprDepth)
+	fmt.Fprintf(&b, "| Pattern items nested in one match (string.find, match, gmatch, gsub) | %d | — | `lua_runtime_error` |\n", maxMatchDepth)
 	b.WriteString("\nA limit ends the run even if the script catches the error with `pcall`. " +
-		"The memory limit is enforced by reserving the size of large allocations in built-ins " +
-		"(string.rep, table.concat, json, regex, output) before making them, and by a watchdog that samples the heap " +
-		"every millisecond; a single allocation inside the VM (such as a concatenation) can overshoot by its own size.\n")
+		"The memory limit counts the run's own data: what it can still reach from its globals and the stacks of its " +
+		"coroutines (tables, their entries, strings, functions, coroutines), so garbage does not count and the same " +
+		"script passes or fails the same way every time, whatever else the process runs. Built-ins that can build a " +
+		"large value in one call (string.rep, string.format, gsub, table.concat, os.date, json, regex, coroutine.create) " +
+		"reserve its size first; the data is measured again every few thousand VM instructions, more often near the limit, " +
+		"so a plain Lua loop that keeps building data is stopped somewhat past the limit (up to about half of it again). Converting the returned values " +
+		"counts against the memory limit and the CPU limit too. Lua's pattern functions are kosmo's own implementation " +
+		"of Lua 5.1 patterns, which the CPU limit, the timeout and cancellation stop. See docs/limits.md for the details.\n")
 	b.WriteString("\n## Error codes\n\n| Code | Exit | Meaning |\n|---|---|---|\n")
 	for _, c := range errcode.All() {
 		e := &errcode.Error{Code: c}

@@ -7,21 +7,14 @@ import (
 	"time"
 )
 
-// gopher-lua has no allocator hook, so the memory limit is enforced in two
-// layers:
-//
-//  1. Built-ins that can allocate a lot in one call (string.rep, table.concat,
-//     json, regex, string.format, output) reserve the size first and fail
-//     before allocating (run.reserve).
-//  2. A watchdog samples the Go heap every millisecond. When the heap has
-//     grown by more than the combined budget of the runs in progress, it
-//     forces a collection (so garbage is not counted) and, if the live heap
-//     is still over, stops the runs in progress with memory_limit.
-//
-// Precision: the watchdog sees the process heap, so a run is stopped at
-// most one allocation past its budget; a single VM-internal allocation
-// (a concatenation doubling a string) can overshoot by its own size. In a
-// process running several scripts at once (mcp:serve) the budget is shared.
+// The memory limit is enforced per run by accounting (memsize.go):
+// built-ins reserve before they allocate, and the run's reachable data is
+// measured on a cadence tied to the instructions it executes. This
+// watchdog is only the process's safety net behind that: it samples the Go
+// heap every millisecond and, when the heap has grown past twice the
+// combined budgets of the runs in progress (plus a fixed slack) and a
+// collection does not bring it back, it stops the one run whose own data is
+// the largest, leaving the others alone.
 
 const heapSample = "/memory/classes/heap/objects:bytes"
 
@@ -54,7 +47,6 @@ func (w *memWatch) add(r *run) {
 		w.stopTick = make(chan struct{})
 		go w.loop(w.stopTick)
 	}
-	r.heapBase = heapBytes()
 	w.runs[r] = struct{}{}
 }
 
@@ -81,11 +73,12 @@ func (w *memWatch) loop(stop chan struct{}) {
 	}
 }
 
-// check compares the heap with the budget and stops runs that exceed it.
-// The heap sample counts garbage too, so being over the budget is only a
-// reason to look closer: the live heap measured by the latest collection
-// decides. A collection is forced only when the heap has reached twice the
-// budget without the runtime collecting on its own.
+// watchSlack is heap growth the watchdog always tolerates: the host's own
+// allocations (envelopes, HTTP bodies, compiled chunks) are not any run's.
+const watchSlack = 64 << 20
+
+// check compares the heap with the combined budgets and stops the largest
+// run when the live heap stays over them.
 func (w *memWatch) check() {
 	w.mu.Lock()
 	runs := make([]*run, 0, len(w.runs))
@@ -99,25 +92,34 @@ func (w *memWatch) check() {
 	if len(runs) == 0 {
 		return
 	}
-	heap := heapBytes()
-	for _, r := range runs {
-		r.notePeak(heap)
-	}
-	if heap <= base+budget {
+	bound := base + 2*budget + watchSlack
+	if heapBytes() <= bound {
 		return
 	}
 	live := liveBytes()
-	if live <= base+budget && heap > base+2*budget && time.Since(w.lastForced) > 20*time.Millisecond {
+	if live <= bound && time.Since(w.lastForced) > 20*time.Millisecond {
 		runtime.GC()
 		w.lastForced = time.Now()
 		live = liveBytes()
 	}
-	if live <= base+budget {
+	if live <= bound {
 		return
 	}
-	for _, r := range runs {
-		r.memoryExceeded(live)
+	if worst := responsible(runs); worst != nil {
+		worst.memoryExceeded()
 	}
+}
+
+// responsible is the run still in progress whose measured data is the
+// largest: the one the watchdog stops, leaving the others alone.
+func responsible(runs []*run) *run {
+	var worst *run
+	for _, r := range runs {
+		if r.stopped() == nil && (worst == nil || r.used.Load() > worst.used.Load()) {
+			worst = r
+		}
+	}
+	return worst
 }
 
 // liveBytes reads the heap that survived the latest collection.
@@ -128,13 +130,4 @@ func liveBytes() uint64 {
 		return 0
 	}
 	return s[0].Value.Uint64()
-}
-
-// growth is the heap growth attributed to r right now.
-func (r *run) heapGrowth() int64 {
-	h := heapBytes()
-	if h < r.heapBase {
-		return 0
-	}
-	return int64(h-r.heapBase) - r.out.size()
 }

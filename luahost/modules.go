@@ -1,6 +1,7 @@
 package luahost
 
 import (
+	"errors"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -56,7 +57,18 @@ func builtinDump(L *lua.LState) int {
 		return 0
 	}
 	for i := 1; i <= n; i++ {
-		emit(L, luaconv.Dump(L, L.Get(i))+"\n")
+		opts := luaconv.DumpOptions{Context: L.Context()}
+		if r := runOf(L); r != nil {
+			// one byte more than fits, so that a dump too large for the
+			// output budget ends the run with output_limit
+			opts.MaxBytes = max(r.limits.Output-r.out.size(), 0) + 1
+		}
+		s, err := luaconv.DumpWith(L, L.Get(i), opts)
+		var budget *luaconv.BudgetError
+		if err != nil && !errors.As(err, &budget) {
+			L.RaiseError("dump stopped: %v", err)
+		}
+		emit(L, s+"\n")
 	}
 	return n
 }

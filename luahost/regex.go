@@ -171,9 +171,8 @@ func splitDelimited(p string) (expr, flags string, ok bool) {
 	return "", "", false
 }
 
-func isAlpha(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
-
-func isAlnum(c byte) bool { return isAlpha(c) || (c >= '0' && c <= '9') }
+// isAlpha and isAlnum (ASCII classes) are shared with the pattern engine
+// (pattern.go).
 
 // namedGroups rewrites Python/PCRE (?P<name>...) into (?<name>...).
 func namedGroups(expr string) string {

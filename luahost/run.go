@@ -2,7 +2,6 @@ package luahost
 
 import (
 	"context"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,8 +23,19 @@ type run struct {
 	out    *outputSink
 	start  time.Time
 
-	heapBase uint64
-	peak     atomic.Int64
+	// memory accounting (memsize.go); all but used and peak are only
+	// touched on the VM goroutine
+	globals   *lua.LTable
+	L         *lua.LState
+	baseline  int64 // estimate of the fresh globals, not charged
+	instr     int64 // VM instructions executed, in hookEvery steps
+	nextCheck int64 // instruction count of the next measurement
+	since     int64 // bytes reserved by built-ins since the last measurement
+	lastWalk  int64 // instruction count of the last measurement
+	walked    int64 // objects it visited
+	allocMark uint64
+	used      atomic.Int64
+	peak      atomic.Int64
 
 	mu       sync.Mutex
 	stopErr  *errcode.Error // the limit that ended the run, first one wins
@@ -89,36 +99,42 @@ func (r *run) errorFor(t *lua.LTable) (*errcode.Error, bool) {
 }
 
 // reserve raises memory_limit when allocating n more bytes would take the
-// run past its memory budget. Built-ins call it before large allocations.
+// run past its memory budget, and otherwise charges them until the next
+// measurement. Built-ins call it before large allocations. The decision
+// depends only on the run's own data (memsize.go), never on the Go heap.
 func (r *run) reserve(L *lua.LState, n int64) {
-	if r == nil || n < 0 {
+	if r == nil || n <= 0 {
 		return
 	}
 	limit := r.limits.Memory
-	if n < 64<<10 && r.peak.Load() < limit/2 {
-		return // small allocations are the watchdog's job
-	}
-	if n <= limit && r.heapGrowth()+n <= limit {
+	total := r.used.Load() + r.since + n
+	if n <= limit && total <= limit {
+		r.charge(n)
 		return
 	}
-	// The heap sample counts garbage: decide on the live heap, collecting
-	// first when garbage alone could take the process past twice the budget.
-	if n <= limit && r.liveGrowth()+n <= limit {
-		if r.heapGrowth()+n <= 2*limit {
-			return
-		}
-		runtime.GC()
-		if r.liveGrowth()+n <= limit {
-			return
-		}
+	// A small reservation right after a measurement is let through up to
+	// an eighth of the limit (most such bytes are garbage by now); the
+	// hook measures as soon as a walk is affordable again. Without this, a
+	// run holding data near its limit would walk it on every few small
+	// strings it builds.
+	if n < 64<<10 && total <= limit+limit/8 && !r.walkAffordable() {
+		r.charge(n)
+		return
+	}
+	if n <= limit && r.measure(L)+n <= limit {
+		r.charge(n)
+		return
 	}
 	raise(L, memoryError(limit, n))
 }
 
-// liveGrowth is the live heap (as of the latest collection) above the
-// run's starting point.
-func (r *run) liveGrowth() int64 {
-	return int64(liveBytes()) - int64(r.heapBase) - r.out.size()
+// charge counts n bytes a built-in is about to allocate.
+func (r *run) charge(n int64) {
+	if r == nil {
+		return
+	}
+	r.since += n
+	r.notePeak(r.used.Load() + r.since)
 }
 
 func memoryError(limit, n int64) *errcode.Error {
@@ -127,11 +143,7 @@ func memoryError(limit, n int64) *errcode.Error {
 		WithDetail("limit_bytes", limit)
 }
 
-func (r *run) notePeak(heap uint64) {
-	if heap < r.heapBase {
-		return
-	}
-	g := int64(heap-r.heapBase) - r.out.size()
+func (r *run) notePeak(g int64) {
 	for {
 		p := r.peak.Load()
 		if g <= p || r.peak.CompareAndSwap(p, g) {
@@ -140,9 +152,8 @@ func (r *run) notePeak(heap uint64) {
 	}
 }
 
-// memoryExceeded is called by the watchdog.
-func (r *run) memoryExceeded(heap uint64) {
-	r.notePeak(heap)
+// memoryExceeded stops the run with memory_limit.
+func (r *run) memoryExceeded() {
 	r.stop(errcode.New(errcode.MemoryLimit, "memory limit of %s exceeded", humanBytes(r.limits.Memory)).
 		WithHint("raise it with --memory-limit MB, or build smaller tables and strings").
 		WithDetail("limit_bytes", r.limits.Memory))

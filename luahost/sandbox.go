@@ -4,6 +4,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/luaconv"
 )
 
 // The sandbox is built up from nothing (SkipOpenLibs): only the libraries
@@ -67,53 +68,57 @@ func (h *Host) newState() *lua.LState {
 	g.RawSetString("collectgarbage", L.NewFunction(safeCollectGarbage))
 
 	if str, ok := g.RawGetString(lua.StringLibName).(*lua.LTable); ok {
-		str.RawSetString("dump", lua.LNil)
-		str.RawSetString("rep", L.NewFunction(safeStringRep))
+		installStringLib(L, str)
+		// gopher-lua makes the library table itself the metatable of every
+		// string (with __index pointing back at it), which would hand every
+		// run the one table all runs share. Strings get their own protected
+		// metatable over a private copy of the library instead.
+		str.RawSetString("__index", lua.LNil)
+		hidden := L.CreateTable(0, 24)
+		str.ForEach(func(k, v lua.LValue) { hidden.RawSet(k, v) })
+		smt := L.CreateTable(0, 2)
+		smt.RawSetString("__index", hidden)
+		smt.RawSetString("__metatable", lua.LString("kosmo.string"))
+		L.SetMetatable(lua.LString(""), smt)
 	}
 	if tbl, ok := g.RawGetString(lua.TabLibName).(*lua.LTable); ok {
 		tbl.RawSetString("concat", L.NewFunction(safeTableConcat))
 	}
+	g.RawSetString("unpack", L.NewFunction(safeUnpack))
 	if osTable, ok := g.RawGetString(lua.OsLibName).(*lua.LTable); ok {
 		kept := L.CreateTable(0, len(keptOS))
 		for _, name := range keptOS {
 			kept.RawSetString(name, osTable.RawGetString(name))
 		}
+		kept.RawSetString("date", L.NewFunction(safeOSDate(osTable.RawGetString("date").(*lua.LFunction))))
 		g.RawSetString(lua.OsLibName, kept)
 	}
-	// The string library doubles as the metatable of strings. Scripts get a
-	// copy of the library table each run, while methods ("x"):upper() keep
-	// resolving through this original, which no script can reach.
+	wrapCoroutines(L, g)
 
 	h.installModules(L, g)
-	L.G.Registry.RawSetString(pristineKey, g)
+	plan, err := planGlobals(g)
+	if err != nil {
+		// a bug in how kosmo builds the sandbox, never a script's doing
+		panic("luahost: " + err.Error())
+	}
+	ud := L.NewUserData()
+	ud.Value = plan
+	L.G.Registry.RawSetString(pristineKey, ud)
 	return L
 }
 
-// freshGlobals gives a run its own globals: a copy of the pristine table in
-// which library tables are copied too, so that a script that replaces
-// string.format or app.integrations.heygen.list_videos changes only its own
-// run, never the next run on this pooled state.
+// freshGlobals gives a run its own globals: a copy of every table reachable
+// from the pristine globals (library tables, app.integrations.*, docs, json
+// ...), so that whatever a script changes, by assignment or rawset, at any
+// depth, stays in its own run and never reaches the next run on this pooled
+// state. What the copies share with other runs are functions (immutable
+// from Lua), json.null (a userdata) and metatables, which planGlobals has
+// checked are protected and hold no tables.
 func freshGlobals(L *lua.LState) *lua.LTable {
-	pristine := L.G.Registry.RawGetString(pristineKey).(*lua.LTable)
-	g := cloneTable(L, pristine, 4)
-	g.RawSetString("_G", g)
+	g := planOf(L).fresh(L)
 	L.G.Global = g
 	L.Env = g
 	return g
-}
-
-// cloneTable copies t, and tables inside it down to depth levels.
-// Metatables are shared: the ones kosmo sets are protected.
-func cloneTable(L *lua.LState, t *lua.LTable, depth int) *lua.LTable {
-	out := L.CreateTable(t.Len(), 0)
-	t.ForEach(func(k, v lua.LValue) {
-		if sub, ok := v.(*lua.LTable); ok && depth > 0 && k != lua.LString("_G") {
-			v = cloneTable(L, sub, depth-1)
-		}
-		out.RawSet(k, v)
-	})
-	out.Metatable = t.Metatable
-	return out
 }
 
 // safeGetMetatable is getmetatable limited to tables and userdata, honouring
@@ -147,7 +152,7 @@ func safeSetMetatable(L *lua.LState) int {
 			L.ArgError(2, "nil or table expected")
 		}
 	}
-	if cur, ok := t.Metatable.(*lua.LTable); ok && cur.RawGetString("__metatable") != lua.LNil {
+	if cur, ok := t.Metatable.(*lua.LTable); ok && cur.RawGetString("__metatable") != lua.LNil && !luaconv.IsMarker(L, cur) {
 		L.RaiseError("cannot change a protected metatable")
 	}
 	t.Metatable = mt

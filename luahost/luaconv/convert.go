@@ -2,6 +2,7 @@ package luaconv
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -19,29 +20,106 @@ type ToGoOptions struct {
 	// items with named fields, instead of rendering them as text. Use it for
 	// arguments, where guessing would hide a mistake.
 	Strict bool
+	// MaxBytes bounds the estimated size of the converted data (0 means
+	// DefaultMaxBytes). Shared subtables count every time they are met, as
+	// the result holds a copy for each path; past the bound ToGo returns a
+	// *BudgetError.
+	MaxBytes int64
+	// Context, when set, is checked every few thousand values: a
+	// cancelled context ends the conversion with its error.
+	Context context.Context
 }
+
+// DefaultMaxBytes bounds conversions and dumps that name no budget.
+const DefaultMaxBytes = 64 << 20
+
+// checkEvery is how many values conversions and dumps handle between two
+// looks at their context.
+const checkEvery = 4096
+
+// BudgetError reports a conversion or dump that outgrew its budget.
+type BudgetError struct {
+	Limit int64 // bytes
+	What  string
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("%s is larger than %d bytes (shared subtables count once per path that reaches them)", e.What, e.Limit)
+}
+
+// Estimated sizes of converted values, for the budget.
+const (
+	sizeValue = 16
+	sizeTable = 64
+)
 
 // ToGo converts a Lua value to plain Go data: nil, bool, int64 (whole
 // numbers), float64, string, []any and map[string]any. json.null becomes
 // nil. Cycles and excessive nesting are errors.
 func ToGo(L *lua.LState, v lua.LValue, opts ToGoOptions) (any, error) {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
 	c := toGo{opts: opts, visiting: map[*lua.LTable]bool{}}
-	return c.value(v, 0, "")
+	return c.value(v, 0, nil)
 }
 
 type toGo struct {
 	opts     ToGoOptions
 	visiting map[*lua.LTable]bool
+	bytes    int64
+	nodes    int
 }
 
-func where(path string) string {
-	if path == "" {
+// charge counts n bytes of output and looks at the context now and then.
+func (c *toGo) charge(n int64) error {
+	c.bytes += n
+	if c.bytes > c.opts.MaxBytes {
+		return &BudgetError{Limit: c.opts.MaxBytes, What: "the converted value"}
+	}
+	c.nodes++
+	if c.nodes%checkEvery == 0 && c.opts.Context != nil {
+		if err := c.opts.Context.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pathNode is the position of a value inside the converted data, built
+// into text only when an error names it.
+type pathNode struct {
+	parent *pathNode
+	name   string
+	index  int // 1-based list position when name is ""
+}
+
+func (p *pathNode) String() string {
+	if p == nil {
 		return ""
 	}
-	return " at " + path
+	prefix := p.parent.String()
+	if p.name == "" {
+		return prefix + "[" + strconv.Itoa(p.index) + "]"
+	}
+	return joinField(prefix, p.name)
 }
 
-func (c *toGo) value(v lua.LValue, depth int, path string) (any, error) {
+func where(path *pathNode) string {
+	if path == nil {
+		return ""
+	}
+	return " at " + path.String()
+}
+
+func (c *toGo) value(v lua.LValue, depth int, path *pathNode) (any, error) {
+	size := int64(sizeValue)
+	if s, ok := v.(lua.LString); ok {
+		size += int64(len(s))
+	}
+	if err := c.charge(size); err != nil {
+		return nil, err
+	}
 	switch x := v.(type) {
 	case *lua.LNilType:
 		return nil, nil
@@ -71,7 +149,7 @@ func (c *toGo) value(v lua.LValue, depth int, path string) (any, error) {
 	return "<" + v.Type().String() + ">", nil
 }
 
-func (c *toGo) table(t *lua.LTable, depth int, path string) (any, error) {
+func (c *toGo) table(t *lua.LTable, depth int, path *pathNode) (any, error) {
 	if c.visiting[t] {
 		return nil, fmt.Errorf("the table%s contains itself (a cycle cannot be converted)", where(path))
 	}
@@ -82,6 +160,9 @@ func (c *toGo) table(t *lua.LTable, depth int, path string) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%v%s", err, where(path))
 	}
+	if err := c.charge(sizeTable + int64(len(s.keys))*sizeValue); err != nil {
+		return nil, err
+	}
 	if s.mixed && c.opts.Strict {
 		return nil, fmt.Errorf("the table%s mixes list items with named fields; use one or the other", where(path))
 	}
@@ -90,7 +171,7 @@ func (c *toGo) table(t *lua.LTable, depth int, path string) (any, error) {
 	if s.array {
 		out := make([]any, s.n)
 		for i := 1; i <= s.n; i++ {
-			v, err := c.value(t.RawGetInt(i), depth+1, path+"["+strconv.Itoa(i)+"]")
+			v, err := c.value(t.RawGetInt(i), depth+1, &pathNode{parent: path, index: i})
 			if err != nil {
 				return nil, err
 			}
@@ -100,7 +181,7 @@ func (c *toGo) table(t *lua.LTable, depth int, path string) (any, error) {
 	}
 	out := make(map[string]any, len(s.keys))
 	for _, k := range s.keys {
-		v, err := c.value(t.RawGet(k.key), depth+1, joinField(path, k.name))
+		v, err := c.value(t.RawGet(k.key), depth+1, &pathNode{parent: path, name: k.name})
 		if err != nil {
 			return nil, err
 		}

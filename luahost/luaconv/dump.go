@@ -1,8 +1,10 @@
 package luaconv
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -12,24 +14,87 @@ import (
 // are expanded with two-space indentation, object keys are sorted, list
 // items come in order, strings are quoted, and json.null prints as
 // json.null. A table met again inside itself prints as <cycle>.
+//
+// Dump stops at DefaultMaxBytes, ending the text with a note, and stops
+// early when L's context is cancelled; DumpWith reports both as errors.
 func Dump(L *lua.LState, v lua.LValue) string {
-	d := dumper{visiting: map[*lua.LTable]bool{}}
-	d.value(v, 0)
-	return d.b.String()
+	opts := DumpOptions{}
+	if L != nil {
+		opts.Context = L.Context()
+	}
+	s, err := DumpWith(L, v, opts)
+	if err != nil {
+		s += "\n<dump stopped: " + err.Error() + ">"
+	}
+	return s
 }
+
+// DumpOptions bound DumpWith.
+type DumpOptions struct {
+	MaxBytes int64           // bytes of text (0: DefaultMaxBytes)
+	Context  context.Context // checked every few thousand values when set
+}
+
+// DumpWith is Dump with a budget: it returns what was rendered so far
+// and a *BudgetError when the text would pass opts.MaxBytes, or the
+// context's error when it is cancelled.
+func DumpWith(L *lua.LState, v lua.LValue, opts DumpOptions) (string, error) {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
+	d := dumper{visiting: map[*lua.LTable]bool{}, opts: opts}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				stop, ok := p.(dumpStop)
+				if !ok {
+					panic(p)
+				}
+				d.err = stop.err
+			}
+		}()
+		d.value(v, 0)
+	}()
+	out := d.b.String()
+	if int64(len(out)) > opts.MaxBytes {
+		out = out[:opts.MaxBytes]
+	}
+	return out, d.err
+}
+
+// dumpStop unwinds a dump that hit its budget or its context.
+type dumpStop struct{ err error }
 
 type dumper struct {
 	b        strings.Builder
 	visiting map[*lua.LTable]bool
+	opts     DumpOptions
+	nodes    int
+	err      error
 }
 
-func (d *dumper) indent(depth int) {
-	for i := 0; i < depth; i++ {
-		d.b.WriteString("  ")
+// check is called once per value rendered.
+func (d *dumper) check() {
+	if int64(d.b.Len()) > d.opts.MaxBytes {
+		panic(dumpStop{&BudgetError{Limit: d.opts.MaxBytes, What: "the dump"}})
+	}
+	d.nodes++
+	if d.nodes%checkEvery == 0 && d.opts.Context != nil {
+		if err := d.opts.Context.Err(); err != nil {
+			panic(dumpStop{err})
+		}
 	}
 }
 
+// indentation for up to maxDepth levels
+var spaces = strings.Repeat("  ", maxDepth+1)
+
+func (d *dumper) indent(depth int) {
+	d.b.WriteString(spaces[:2*min(depth, maxDepth+1)])
+}
+
 func (d *dumper) value(v lua.LValue, depth int) {
+	d.check()
 	switch x := v.(type) {
 	case *lua.LNilType:
 		d.b.WriteString("nil")
@@ -140,11 +205,7 @@ func (d *dumper) generic(t *lua.LTable, depth int) {
 }
 
 func sortKVs[T any](items []T, less func(a, b T) bool) {
-	for i := 1; i < len(items); i++ {
-		for j := i; j > 0 && less(items[j], items[j-1]); j-- {
-			items[j], items[j-1] = items[j-1], items[j]
-		}
-	}
+	sort.SliceStable(items, func(i, j int) bool { return less(items[i], items[j]) })
 }
 
 func dumpKey(k objKey) string {

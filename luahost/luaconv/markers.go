@@ -52,10 +52,26 @@ func kindMeta(L *lua.LState, key, kind string) *lua.LTable {
 	if mt, ok := reg.RawGetString(key).(*lua.LTable); ok {
 		return mt
 	}
-	mt := L.CreateTable(0, 1)
+	// One marker serves every run on the state, so it is protected:
+	// getmetatable returns the guard ("json.array" or "json.object"), never
+	// the table, and it holds no table.
+	mt := L.CreateTable(0, 2)
 	mt.RawSetString(kindField, lua.LString(kind))
+	mt.RawSetString("__metatable", lua.LString("json."+kind))
 	reg.RawSetString(key, mt)
 	return mt
+}
+
+// IsMarker reports whether mt is one of L's JSON marker metatables, which
+// a script may replace with a metatable of its own (the data is the
+// script's; only the shared marker is protected).
+func IsMarker(L *lua.LState, mt lua.LValue) bool {
+	t, ok := mt.(*lua.LTable)
+	if !ok {
+		return false
+	}
+	reg := L.Get(lua.RegistryIndex).(*lua.LTable)
+	return t == reg.RawGetString(arrayMetaKey) || t == reg.RawGetString(objectMetaKey)
 }
 
 // MarkArray makes t encode as a JSON array even when it is empty.
