@@ -1,6 +1,12 @@
 package luahost
 
-import lua "github.com/yuin/gopher-lua"
+import (
+	"context"
+	"fmt"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
 
 // Test hooks.
 
@@ -30,4 +36,26 @@ func ProtoCacheForTest(max, maxBytes int, sources ...string) (entries, bytes int
 		}
 	}
 	return len(c.items), c.bytes
+}
+
+// RunIdentityForTest runs code as Run does and returns, besides the
+// envelope, the identity of the run's string table and of
+// app.integrations.<ig>.<account> (tostring of a table renders its
+// contents, so tests cannot read addresses from Lua).
+func RunIdentityForTest(h *Host, code, ig, account string) (string, *Envelope) {
+	proto, err := Compile("eval", code)
+	if err != nil {
+		panic(err)
+	}
+	L := h.getState()
+	g := freshGlobals(L)
+	app := g.RawGetString("app").(*lua.LTable).RawGetString("integrations").(*lua.LTable).RawGetString(ig).(*lua.LTable)
+	id := fmt.Sprintf("%p %p", g.RawGetString("string"), app.RawGetString(account))
+	env, clean := h.execOn(context.Background(), L, g, proto, RunOptions{}, time.Now())
+	if clean {
+		h.putState(L)
+	} else {
+		L.Close()
+	}
+	return id, env
 }

@@ -24,13 +24,8 @@ type ScriptInputs struct {
 	Argv []string
 }
 
-// setRunGlobals installs the per-run globals (args, input, arg, sleep,
-// os.exit) and pushes the chunk's varargs; it returns how many it pushed.
+// setRunGlobals installs the per-run globals (args, input, arg) and pushes the chunk's varargs; it returns how many it pushed.
 func (h *Host) setRunGlobals(L *lua.LState, g *lua.LTable, r *run, ro RunOptions) int {
-	g.RawSetString("sleep", L.NewFunction(luaSleep))
-	if osTable, ok := g.RawGetString("os").(*lua.LTable); ok {
-		osTable.RawSetString("exit", L.NewFunction(luaExit))
-	}
 	in := ro.Inputs
 	if in == nil {
 		return 0

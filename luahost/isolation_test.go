@@ -149,9 +149,9 @@ func TestProtectedMetatablesAnswerWithGuards(t *testing.T) {
 func TestGlobalsCopyReusedOnlyWhenUntouched(t *testing.T) {
 	h := newHost(t, func(o *luahost.Options) { o.PoolSize = 1 })
 	ids := func(code string) string {
-		env := run(t, h, code+` return tostring(string) .. tostring(app.integrations.demo.work)`)
+		id, env := luahost.RunIdentityForTest(h, code, "demo", "work")
 		require.True(t, env.Success, "%+v", env.Error)
-		return env.Result[0].(string)
+		return id
 	}
 	first := ids(`local x = string.upper("a")`)
 	assert.Equal(t, first, ids(``), "an untouched copy is reused")

@@ -29,6 +29,13 @@ func (h *Host) installModules(L *lua.LState, g *lua.LTable) {
 	app.RawSetString("mcp", h.openAppMCP(L))
 	g.RawSetString("app", app)
 	g.RawSetString("mcp", h.openMCP(L))
+	// sleep and os.exit act on the run through the state's context, so they
+	// live in the pristine globals like every other built-in: a run that
+	// does not change them leaves its copy reusable.
+	g.RawSetString("sleep", L.NewFunction(luaSleep))
+	if osTable, ok := g.RawGetString("os").(*lua.LTable); ok {
+		osTable.RawSetString("exit", L.NewFunction(luaExit))
+	}
 }
 
 // builtinPrint writes its arguments, converted with tostring (tables

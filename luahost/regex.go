@@ -401,12 +401,17 @@ func find(L *lua.LState, fn string, re *regexp2.Regexp, t *text, prev *regexp2.M
 	return m
 }
 
-// budget reserves memory for results as they grow, in steps large enough
-// for reserve to check them against the run's limit.
+// budget reserves memory for a result as it grows. The result is not
+// reachable from the run's globals until it is returned, so the run's
+// measurement cannot see it: each reservation names the whole size built
+// so far, checked against the limit with the run's data. Reservations
+// come in growing steps (a quarter of the total), so a result costs a
+// logarithmic number of checks.
 type budget struct {
 	L       *lua.LState
 	r       *run
 	pending int64
+	total   int64
 }
 
 // Rough sizes of what results are made of.
@@ -417,8 +422,9 @@ const (
 
 func (b *budget) add(n int64) {
 	b.pending += n
-	if b.pending >= 64<<10 {
-		b.r.reserve(b.L, b.pending)
+	b.total += n
+	if b.pending >= 64<<10 && b.pending >= b.total/4 {
+		b.r.reserve(b.L, b.total)
 		b.pending = 0
 	}
 }
