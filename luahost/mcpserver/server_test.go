@@ -450,26 +450,24 @@ func TestQueuedCallsSucceed(t *testing.T) {
 // Without a queue (MaxQueued < 0) a call that finds every slot busy is
 // refused at once.
 func TestNoQueueRefusesAtOnce(t *testing.T) {
-	g := newGateway(t, mcpserver.Options{MaxConcurrent: 1, MaxQueued: -1, Host: newHost(t, luahost.Limits{CPU: 2 * time.Second})})
+	g := newGateway(t, mcpserver.Options{MaxConcurrent: 1, MaxQueued: -1, Host: newHost(t, luahost.Limits{CPU: 5 * time.Second})})
 	cs := connect(t, g)
-	done := make(chan struct{})
+	// The endless call holds the only slot until the gateway is closed at
+	// cleanup; nothing else calls until it is running.
+	ended := make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(ended)
 		_, _ = cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "execute_lua", Arguments: map[string]any{"code": "while true do end"}})
 	}()
-	var res *mcp.CallToolResult
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		res = call(t, cs, "execute_lua", map[string]any{"code": "return 1"})
-		if res.IsError {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
+	select {
+	case <-ended:
+		t.Fatal("the endless call ended at once")
+	case <-time.After(300 * time.Millisecond):
 	}
-	require.NotNil(t, res)
+	res := call(t, cs, "execute_lua", map[string]any{"code": "return 1"})
+	require.True(t, res.IsError, "a call must be refused while the endless one holds the slot")
 	assert.Equal(t, "rate_limited", errorCode(t, res))
 	assert.Contains(t, text(res), "--max-queued 0")
-	<-done
 }
 
 func TestShutdownCancelsRunningCalls(t *testing.T) {
