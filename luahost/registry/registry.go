@@ -57,6 +57,25 @@ type Param struct {
 	// objects reject unknown fields, so nothing a caller sends is dropped
 	// silently.
 	Open bool
+	// Discriminator and Variants declare a union of objects (JSON Schema
+	// oneOf): the string field named by Discriminator picks the variant
+	// whose Value it holds, and that variant's Fields are accepted next
+	// to the object's own Fields.
+	Discriminator string
+	Variants      []Variant
+	// Exclusive lists groups of field names of which at most one may be
+	// given in the same object.
+	Exclusive [][]string
+	// ServerDefault is the value the remote service assumes when the
+	// parameter is left out. Docs and schemas show it; it is never sent.
+	ServerDefault any
+}
+
+// Variant is one member of a discriminated union: the objects whose
+// discriminator field holds Value take Fields.
+type Variant struct {
+	Value  string
+	Fields []Param
 }
 
 // Example is one Lua snippet in a function's docs. Title becomes the
@@ -93,6 +112,16 @@ type Function struct {
 	// run limits still raise.
 	Flat    bool
 	Handler Handler
+	// Area groups functions in listings and docs ("videos", "assets").
+	Area string
+	// Request names the HTTP request the function sends ("POST /v3/videos"),
+	// so a user can match it to the service's own API reference.
+	Request string
+	// Discriminator, Variants and Exclusive apply to the argument table
+	// itself, as Param's fields of the same name apply to an object.
+	Discriminator string
+	Variants      []Variant
+	Exclusive     [][]string
 }
 
 // ToolName is the function's MCP tool name: the part of FullName after the
@@ -110,6 +139,9 @@ type Credential struct {
 	Label      string // "API key"
 	EnvVar     string // HEYGEN_API_KEY; HEYGEN_API_KEY_<NAME> adds accounts
 	BaseURLEnv string // HEYGEN_API_BASE overrides the service URL
+	// AllowHTTPEnv names the variable that permits a plain-http base URL
+	// outside loopback (HEYGEN_ALLOW_HTTP); "" = never.
+	AllowHTTPEnv string
 }
 
 // Integration is one service exposed at app.integrations.<Name>.
@@ -123,6 +155,10 @@ type Integration struct {
 	// pagination cache). The host calls it lazily, once per account per
 	// run, and passes the result to handlers as Call.Session.
 	Connect func(ctx context.Context, acct Account, env Env) (any, error)
+	// ErrorDetails names the integration's own error-detail fields (beyond
+	// status, request_id, param, function and retry_after) that the host
+	// copies onto the error value a script sees, e.g. "heygen_code".
+	ErrorDetails []string
 }
 
 // Function returns the function with the given Lua name.
