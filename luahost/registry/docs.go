@@ -58,10 +58,14 @@ func (ig *Integration) RenderReference() string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("\n---\n\n")
-	for _, f := range ig.Functions {
-		ig.renderFunction(&b, f, "##")
-		b.WriteString("---\n\n")
+	b.WriteString("---\n\n")
+	for _, area := range ig.Areas() {
+		for _, f := range ig.Functions {
+			if f.Area == area {
+				ig.renderFunction(&b, f, "##")
+				b.WriteString("---\n\n")
+			}
+		}
 	}
 	ig.renderAccounts(&b)
 	return b.String()
