@@ -74,7 +74,7 @@ func mapDimension(f string, args map[string]any) (dimensionFormat, error) {
 // buildCreateBody maps create_video's seed-shaped arguments onto the body
 // of POST /v3/videos: one scene becomes an "avatar" video, several become
 // a "studio" video with one avatar_video scene each, in order.
-func buildCreateBody(f string, args map[string]any) (map[string]any, error) {
+func buildCreateBody(f string, args map[string]any, resolve engineResolver) (map[string]any, error) {
 	dim, err := mapDimension(f, args)
 	if err != nil {
 		return nil, err
@@ -85,7 +85,7 @@ func buildCreateBody(f string, args map[string]any) (map[string]any, error) {
 	}
 	var body map[string]any
 	if len(inputs) == 1 {
-		scene, err := sceneInput(f, inputs[0].(map[string]any), 1, false)
+		scene, err := sceneInput(f, inputs[0].(map[string]any), 1, false, resolve)
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +94,7 @@ func buildCreateBody(f string, args map[string]any) (map[string]any, error) {
 	} else {
 		scenes := make([]any, len(inputs))
 		for i, in := range inputs {
-			input, err := sceneInput(f, in.(map[string]any), i+1, true)
+			input, err := sceneInput(f, in.(map[string]any), i+1, true, resolve)
 			if err != nil {
 				return nil, err
 			}
@@ -122,7 +122,7 @@ func copyOptional(dst, src map[string]any, keys ...string) {
 
 // sceneInput maps one seed scene. studio scenes take colour backgrounds
 // only (HeyGen's studio scenes have no image backgrounds).
-func sceneInput(f string, in map[string]any, n int, studio bool) (map[string]any, error) {
+func sceneInput(f string, in map[string]any, n int, studio bool, resolve engineResolver) (map[string]any, error) {
 	at := fmt.Sprintf("video_inputs[%d]", n)
 	out := map[string]any{}
 	ch, _ := in["character"].(map[string]any)
@@ -164,7 +164,11 @@ func sceneInput(f string, in map[string]any, n int, studio bool) (map[string]any
 		return nil, invalid(f, "%s has more than one audio source; give exactly one of script, audio_url, audio_asset_id", at).WithDetail("param", at)
 	}
 	if vs, ok := in["voice_settings"].(map[string]any); ok {
-		out["voice_settings"] = voiceSettings(vs)
+		settings, err := voiceSettings(f, at, vs, voice, resolve)
+		if err != nil {
+			return nil, err
+		}
+		out["voice_settings"] = settings
 	}
 	if e := str(in, "expressiveness"); e != "" {
 		out["expressiveness"] = e
@@ -179,18 +183,20 @@ func sceneInput(f string, in map[string]any, n int, studio bool) (map[string]any
 	return out, nil
 }
 
-// voiceSettings keeps v3's own fields and moves the ElevenLabs tuning
-// (stability, similarity_boost, style) into engine_settings.
-func voiceSettings(vs map[string]any) map[string]any {
+// voiceSettings keeps v3's own fields and moves the engine tuning
+// (stability, similarity_boost, ...) into engine_settings for the engine
+// the scene's voice uses.
+func voiceSettings(f, at string, vs map[string]any, voiceID string, resolve engineResolver) (map[string]any, error) {
 	out := map[string]any{}
 	copyOptional(out, vs, "speed", "pitch", "volume", "locale")
-	eng := map[string]any{}
-	copyOptional(eng, vs, "stability", "similarity_boost", "style", "model")
-	if len(eng) > 0 {
-		eng["engine_type"] = "elevenlabs"
+	eng, err := engineSettings(f, at, vs, voiceID, resolve)
+	if err != nil {
+		return nil, err
+	}
+	if eng != nil {
 		out["engine_settings"] = eng
 	}
-	return out
+	return out, nil
 }
 
 func background(f, at string, bg map[string]any, studio bool) (map[string]any, error) {

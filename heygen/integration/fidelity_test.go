@@ -1,0 +1,91 @@
+package integration_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lastBody decodes the body of the last request the simulator saw for
+// method+path.
+func (f *fixture) lastBody(t *testing.T, method, path string) map[string]any {
+	t.Helper()
+	reqs := f.sim.Requests()
+	for i := len(reqs) - 1; i >= 0; i-- {
+		if reqs[i].Method == method && reqs[i].Path == path {
+			var m map[string]any
+			require.NoError(t, json.Unmarshal([]byte(reqs[i].Body), &m))
+			return m
+		}
+	}
+	t.Fatalf("no %s %s request", method, path)
+	return nil
+}
+
+func engineSettingsSent(t *testing.T, f *fixture) any {
+	t.Helper()
+	body := f.lastBody(t, "POST", "/v3/videos")
+	vs, _ := body["voice_settings"].(map[string]any)
+	return vs["engine_settings"]
+}
+
+// A Fish voice tuned with stability gets Fish engine settings, not
+// ElevenLabs ones forced on every voice.
+func TestEngineSettingsFollowTheVoiceEngine(t *testing.T) {
+	f := setup(t, true)
+	ok(t, f.run(t, `
+local fish = app.integrations.heygen.list_voices({engine = "fish", max = 1}).data.voices[1].voice_id
+local eleven = app.integrations.heygen.list_voices({engine = "elevenlabs", max = 1}).data.voices[1].voice_id
+app.integrations.heygen.create_video({video_inputs = {{character = {avatar_id = "avatar-abc123", voice_id = fish},
+  script = "hi", voice_settings = {stability = 0.4}}}, test = true})
+return fish`))
+	assert.Equal(t, map[string]any{"engine_type": "fish", "stability": 0.4}, engineSettingsSent(t, f))
+
+	// explicit engine: no lookup, fields checked against it
+	ok(t, f.run(t, `
+app.integrations.heygen.create_video({video_inputs = {{character = {avatar_id = "avatar-abc123", voice_id = "voice-xyz789"},
+  script = "hi", voice_settings = {engine = "elevenlabs", style = 0.3, model = "eleven_turbo_v2_5"}}}, test = true})`))
+	assert.Equal(t, map[string]any{"engine_type": "elevenlabs", "style": 0.3, "model": "eleven_turbo_v2_5"}, engineSettingsSent(t, f))
+
+	// no tuning: nothing engine-specific is sent
+	ok(t, f.run(t, `
+app.integrations.heygen.create_video({video_inputs = {{character = {avatar_id = "avatar-abc123", voice_id = "voice-xyz789"},
+  script = "hi", voice_settings = {speed = 1.1}}}, test = true})`))
+	assert.Nil(t, engineSettingsSent(t, f))
+}
+
+func TestEngineSettingsRespectEachEngineRules(t *testing.T) {
+	f := setup(t, true)
+	scene := func(vs string) string {
+		return `app.integrations.heygen.create_video({video_inputs = {{character = {avatar_id = "avatar-abc123", voice_id = "voice-xyz789"}, script = "hi", voice_settings = ` + vs + `}}, test = true})`
+	}
+	for vs, want := range map[string]string{
+		`{engine = "fish", similarity_boost = 0.5}`: "video_inputs[1].voice_settings.similarity_boost does not apply to the fish voice engine",
+		`{engine = "starfish", stability = 0.5}`:    "does not apply to the starfish voice engine (it takes no tuning fields)",
+		`{engine = "elevenlabs", model = "s1"}`:     `video_inputs[1].voice_settings.model = "s1" is not a model of the elevenlabs engine`,
+		`{model = "eleven_v3", stability = 0.3}`:    "the eleven_v3 model takes stability 0.0, 0.5 or 1.0 only",
+		`{similarity = 0.2, style = 0.1}`:           "mixes settings of different voice engines",
+		`{similarity = 0.2}`:                        "voice voice-xyz789 does not use an engine that takes these settings (fish)",
+	} {
+		env := f.run(t, scene(vs))
+		require.False(t, env.Success, vs)
+		assert.Equal(t, "invalid_argument", env.Error.Code, vs)
+		assert.Contains(t, env.Error.Message, want, vs)
+	}
+}
+
+// Fields the spec calls mutually exclusive are refused together.
+func TestMutuallyExclusiveFieldsRefused(t *testing.T) {
+	f := setup(t, true)
+	env := f.run(t, `app.integrations.heygen.create_video({video_inputs = {{character = {avatar_id = "avatar-abc123", voice_id = "voice-xyz789"},
+  script = "hi", background = {type = "image", url = "https://example.com/bg.png", asset_id = "asset_1"}}}, test = true})`)
+	require.False(t, env.Success)
+	assert.Equal(t, "invalid_argument", env.Error.Code)
+	assert.Contains(t, env.Error.Message, "'video_inputs[1].background.url' and 'video_inputs[1].background.asset_id' cannot be given together")
+	for _, r := range f.sim.Requests() {
+		assert.False(t, r.Method == "POST" && strings.HasPrefix(r.Path, "/v3/videos"), "nothing was sent")
+	}
+}
