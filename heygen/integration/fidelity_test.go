@@ -89,3 +89,54 @@ func TestMutuallyExclusiveFieldsRefused(t *testing.T) {
 		assert.False(t, r.Method == "POST" && strings.HasPrefix(r.Path, "/v3/videos"), "nothing was sent")
 	}
 }
+
+// Template variables start from the template's current values; the
+// caller's values are laid over them and nothing else is lost.
+func TestTemplateVariablesOverlayTheTemplateValues(t *testing.T) {
+	f := setup(t, true)
+	res := ok(t, f.run(t, `
+local h = app.integrations.heygen
+local tpl = h.get_template({template_id = "template-abc123"}).data
+local names = {}
+for name in pairs(tpl.variables) do names[#names + 1] = name end
+table.sort(names)
+local r = h.create_video_from_template({template_id = "template-abc123",
+  variables = {headline = {properties = {content = "New headline"}}}, test = true})
+return r.success, json.encode(tpl.variables), #names`))
+	require.Equal(t, true, res[0])
+	var current map[string]map[string]any
+	require.NoError(t, json.Unmarshal([]byte(res[1].(string)), &current))
+	require.Greater(t, len(current), 1, "the seed template needs more than one variable for this test")
+
+	sent := f.lastBody(t, "POST", "/v3/templates/template-abc123")["variables"].(map[string]any)
+	require.Len(t, sent, len(current), "every declared variable is sent")
+	for name, cur := range current {
+		got := sent[name].(map[string]any)
+		if name == "headline" {
+			props := got["properties"].(map[string]any)
+			assert.Equal(t, "New headline", props["content"])
+			for k, v := range cur["properties"].(map[string]any) {
+				if k != "content" {
+					assert.Equal(t, v, props[k], "headline keeps the template's %s", k)
+				}
+			}
+			continue
+		}
+		assert.Equal(t, cur["properties"], dropNulls(got["properties"]), "%s keeps the template's value", name)
+	}
+}
+
+// dropNulls removes null members, which a Lua table cannot hold.
+func dropNulls(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	out := map[string]any{}
+	for k, x := range m {
+		if x != nil {
+			out[k] = dropNulls(x)
+		}
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 	"strings"
 
@@ -73,8 +74,9 @@ end`}},
 			Sections: []registry.Section{{Title: "Variables", Body: strings.Join([]string{
 				"kosmo first reads the template (`GET /v3/templates/{template_id}`) and checks every variable you pass: a name the " +
 					"template does not declare, a `type` that differs from the declared one, or missing `properties` raise " +
-					"invalid_argument naming the variable and listing the declared ones. Variables you leave out keep the " +
-					"template's current values.",
+					"invalid_argument naming the variable and listing the declared ones. kosmo sends every variable the template " +
+					"declares: its current value from the template, with your values laid over it (a property you give replaces " +
+					"the same property; the others stay as the template set them), so nothing the template set is lost.",
 				"Each value is `{properties = {...}}` in HeyGen's shape (`name` and `type` are filled in from the template): " +
 					"text `{content = \"...\"}`, image/video/audio `{url = \"...\"}` or `{asset_id = \"...\"}`, character " +
 					"`{character_id = \"...\"}`, voice `{voice_id = \"...\"}`. A plain string is short for a text variable's content.",
@@ -203,20 +205,29 @@ func createVideoFromTemplate(ctx context.Context, c *registry.Call) (any, error)
 	return map[string]any{"success": true, "error": nil, "video_id": v.ID, "status": v.Status}, nil
 }
 
-// templateVariables checks the caller's variables against the template's
-// declarations and completes each entry with its name and type.
+// templateVariables starts from the template's current value of every
+// variable (GET returns them in the shape the generate request takes) and
+// overlays the caller's values: a caller's properties replace the same
+// properties of the template's value and keep the others, so nothing the
+// template set is lost. Names the template does not declare, and types
+// that differ from the declared one, are refused.
 func templateVariables(f string, tpl *heygen.TemplateDetail, given map[string]any) (map[string]any, error) {
 	declared := make([]string, 0, len(tpl.Variables))
 	for name := range tpl.Variables {
 		declared = append(declared, name)
 	}
 	sort.Strings(declared)
+	out := make(map[string]any, len(tpl.Variables))
+	for _, name := range declared {
+		if current, ok := tpl.Variables[name].(map[string]any); ok {
+			out[name] = cloneJSON(current)
+		}
+	}
 	names := make([]string, 0, len(given))
 	for name := range given {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	out := make(map[string]any, len(given))
 	for _, name := range names {
 		param := "variables." + name
 		decl, ok := tpl.Variables[name]
@@ -231,27 +242,42 @@ func templateVariables(f string, tpl *heygen.TemplateDetail, given map[string]an
 		if d, ok := decl.(map[string]any); ok {
 			declType, _ = d["type"].(string)
 		}
-		var entry map[string]any
+		var caller map[string]any
 		switch v := given[name].(type) {
 		case string:
 			if declType != "text" {
 				return nil, invalid(f, "variable '%s' is a %s variable: give {properties = {...}}, not a string", name, declType).WithDetail("param", param)
 			}
-			entry = map[string]any{"properties": map[string]any{"content": v}}
+			caller = map[string]any{"properties": map[string]any{"content": v}}
 		case map[string]any:
-			entry = make(map[string]any, len(v)+2)
-			for k, x := range v {
-				entry[k] = x
-			}
+			caller = v
 		default:
 			return nil, invalid(f, "variable '%s' must be a table {properties = {...}} or, for text, a string", name).WithDetail("param", param)
 		}
-		if t, ok := entry["type"].(string); ok && declType != "" && t != declType {
+		if t, ok := caller["type"].(string); ok && declType != "" && t != declType {
 			return nil, invalid(f, "variable '%s' is declared as %s, got type = %q", name, declType, t).WithDetail("param", param)
 		}
-		if _, ok := entry["properties"].(map[string]any); !ok {
+		props, ok := caller["properties"].(map[string]any)
+		if !ok {
 			return nil, invalid(f, "variable '%s' is missing its properties table, e.g. {properties = {content = \"...\"}} for text", name).WithDetail("param", param+".properties")
 		}
+		entry, _ := out[name].(map[string]any)
+		if entry == nil {
+			entry = map[string]any{}
+		}
+		for k, x := range caller {
+			if k != "properties" {
+				entry[k] = x
+			}
+		}
+		merged, _ := entry["properties"].(map[string]any)
+		if merged == nil {
+			merged = map[string]any{}
+		}
+		for k, x := range props {
+			merged[k] = x
+		}
+		entry["properties"] = merged
 		entry["name"] = name
 		if declType != "" {
 			entry["type"] = declType
@@ -259,6 +285,15 @@ func templateVariables(f string, tpl *heygen.TemplateDetail, given map[string]an
 		out[name] = entry
 	}
 	return out, nil
+}
+
+// cloneJSON deep-copies decoded JSON so that overlays never change the
+// template value they start from.
+func cloneJSON(v any) map[string]any {
+	b, _ := json.Marshal(v)
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	return out
 }
 
 func listOrNone(names []string) string {
