@@ -517,7 +517,7 @@ func getPage[T any](ctx context.Context, c *Client, path string, query url.Value
 		if firstByte(data) != '[' {
 			return nil, c.malformed(method, path, resp, `response "data" is not an array`)
 		}
-		if err := json.Unmarshal(data, &page.Data); err != nil {
+		if _, err := decodeItems(data, &page.Data); err != nil {
 			return nil, c.malformed(method, path, resp, fmt.Sprintf("cannot decode response data: %v", err))
 		}
 	}
@@ -580,7 +580,7 @@ func decodeRaw(b []byte) (map[string]any, error) {
 // unmarshalWithRaw decodes b into typed (a pointer to a struct type without
 // its own UnmarshalJSON method) and returns the same object as a raw map.
 func unmarshalWithRaw(b []byte, typed any) (map[string]any, error) {
-	if err := json.Unmarshal(b, typed); err != nil {
+	if err := decodeTolerant(b, typed); err != nil {
 		return nil, err
 	}
 	return decodeRaw(b)
