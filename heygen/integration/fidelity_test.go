@@ -1,12 +1,15 @@
 package integration_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kosmo-dev/kosmo/luahost"
 )
 
 // lastBody decodes the body of the last request the simulator saw for
@@ -139,4 +142,29 @@ func dropNulls(v any) any {
 		}
 	}
 	return out
+}
+
+// A balance HeyGen did not give is nil with its reason, never 0.
+func TestUnknownBalanceIsNilWithReason(t *testing.T) {
+	for body, reason := range map[string]string{
+		`{"data": {"username": "u", "billing_type": "wallet", "wallet": {"currency": "usd", "remaining_balance": null}}}`: "wallet block without a remaining balance",
+		`{"data": {"username": "u", "billing_type": null}}`:                                                               "no billing details",
+	} {
+		h, _ := recordingHost(t, func(string) (int, string) { return 200, body })
+		env := h.Run(context.Background(), `
+local u = app.integrations.heygen.get_current_user({}).data
+return u.remaining_quota == nil, u.quota_source, u.remaining_quota_unknown`, luahost.RunOptions{})
+		require.True(t, env.Success, "%+v", env.Error)
+		assert.Equal(t, true, env.Result[0], body)
+		assert.Equal(t, "none", env.Result[1])
+		assert.Contains(t, env.Result[2], reason)
+	}
+	h, _ := recordingHost(t, func(string) (int, string) {
+		return 200, `{"data": {"username": "u", "billing_type": "wallet", "wallet": {"currency": "usd", "remaining_balance": 0}}}`
+	})
+	env := h.Run(context.Background(), `local u = app.integrations.heygen.get_current_user({}).data
+return u.remaining_quota, u.remaining_quota_unknown`, luahost.RunOptions{})
+	require.True(t, env.Success)
+	assert.EqualValues(t, 0, env.Result[0], "a real zero stays zero")
+	assert.Nil(t, env.Result[1])
 }

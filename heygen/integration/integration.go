@@ -142,7 +142,8 @@ end`}},
 			Returns: "`result.data`: every field HeyGen returns plus `plan` (the subscription plan, or the billing type — " +
 				"`wallet`, `usage_based` — when the account has no plan), `remaining_quota` (the remaining figure of the " +
 				"billing block HeyGen filled in: wallet balance, subscription credits, or usage-based credits) and " +
-				"`quota_source` (which of those it is).",
+				"`quota_source` (which of those it is). When HeyGen gave no figure, `remaining_quota` is nil (never 0), " +
+				"`quota_source` is `none` and `remaining_quota_unknown` says why.",
 			Sections: []registry.Section{{Title: "How it maps to HeyGen", Body: "`GET /v3/users/me`. Exactly one of `wallet`, `subscription` and " +
 				"`usage_based` is filled in, according to `billing_type`."}},
 			Examples: []registry.Example{{Code: `local result = app.integrations.heygen.get_current_user({})
