@@ -168,3 +168,25 @@ return u.remaining_quota, u.remaining_quota_unknown`, luahost.RunOptions{})
 	assert.EqualValues(t, 0, env.Result[0], "a real zero stays zero")
 	assert.Nil(t, env.Result[1])
 }
+
+// ModuleX flat results keep HeyGen's failure code and message for a
+// failed video, and the fields the seed does not name.
+func TestFlatResultsKeepFailureAndOtherFields(t *testing.T) {
+	f := setup(t, true)
+	res := ok(t, f.run(t, `
+local h = app.integrations.heygen
+local failed
+for _, v in ipairs(h.list_all_videos({}).data.videos) do
+  if v.status == "failed" then failed = v break end
+end
+local r = h.retrieve_video_link({video_id = failed.id})
+local done = h.retrieve_video_link({video_id = "abc123"})
+return r.success, r.status, r.failure_code, r.failure_message, r.error, failed.failure_code, done.title ~= nil, done.created_at ~= nil, done.id`))
+	assert.Equal(t, true, res[0])
+	assert.Equal(t, "failed", res[1])
+	assert.NotEmpty(t, res[2])
+	assert.Equal(t, res[5], res[2], "HeyGen's failure code is kept")
+	assert.NotEmpty(t, res[3])
+	assert.Nil(t, res[4])
+	assert.Equal(t, []any{true, true, "abc123"}, res[6:])
+}

@@ -34,7 +34,7 @@ func moduleXFunctions() []*registry.Function {
 				{Name: "enhance", Type: registry.Boolean, Default: false, Description: "Same as super_resolution"},
 				{Name: "matting", Type: registry.Boolean, Default: false, Description: "Whether to apply matting (remove the photo's background)"},
 			},
-			Returns: "`{success = true, error = nil, video_id = \"...\", status = \"...\"}`",
+			Returns: "`{success = true, error = nil, video_id = \"...\", status = \"...\"}`, plus every other field HeyGen returns about the new video.",
 			Sections: []registry.Section{{Title: "How it maps to HeyGen", Body: strings.Join([]string{
 				"A talking photo is a photo-avatar look in HeyGen's current API: `POST /v3/videos` with `type = \"avatar\"`, " +
 					"`avatar_id = talking_photo_id`, `script = text`, `voice_id`.",
@@ -70,7 +70,7 @@ end`}},
 				{Name: "variables", Type: registry.Object, Open: true, Description: "Variable overrides: variable name -> {properties = {...}} (or a plain string for a text variable)"},
 				{Name: "title", Type: registry.String, Description: "Title of the new video"},
 			},
-			Returns: "`{success = true, error = nil, video_id = \"...\", status = \"...\"}`",
+			Returns: "`{success = true, error = nil, video_id = \"...\", status = \"...\"}`, plus every other field HeyGen returns about the new video.",
 			Sections: []registry.Section{{Title: "Variables", Body: strings.Join([]string{
 				"kosmo first reads the template (`GET /v3/templates/{template_id}`) and checks every variable you pass: a name the " +
 					"template does not declare, a `type` that differs from the declared one, or missing `properties` raise " +
@@ -123,7 +123,9 @@ end`}},
 				{Name: "video_id", Type: registry.String, Required: true, MinLen: 1, Description: "Identifier of the HeyGen video to retrieve"},
 			},
 			Returns: "`{success, error, video_id, status, video_url, thumbnail_url, duration, caption_url}`; the URLs and duration " +
-				"are nil until the video is completed. `caption_url` is HeyGen's `subtitle_url` (an SRT file).",
+				"are nil until the video is completed. `caption_url` is HeyGen's `subtitle_url` (an SRT file). Every other field " +
+				"HeyGen returns for the video is there too: `failure_code` and `failure_message` when `status` is `failed`, " +
+				"`title`, `created_at`, `gif_url`, `captioned_video_url`, ...",
 			Examples: []registry.Example{{Code: `local r = app.integrations.heygen.retrieve_video_link({video_id = "abc123"})
 if r.success and r.video_url then
 print("Download: " .. r.video_url)
@@ -173,7 +175,7 @@ func createTalkingPhoto(ctx context.Context, c *registry.Call) (any, error) {
 	if err != nil {
 		return nil, mapError(f, err)
 	}
-	return map[string]any{"success": true, "error": nil, "video_id": created.VideoID, "status": created.Status}, nil
+	return flatResult(created.Raw, map[string]any{"video_id": created.VideoID, "status": created.Status}), nil
 }
 
 func createVideoFromTemplate(ctx context.Context, c *registry.Call) (any, error) {
@@ -202,7 +204,7 @@ func createVideoFromTemplate(ctx context.Context, c *registry.Call) (any, error)
 	if err != nil {
 		return nil, mapError(f, err)
 	}
-	return map[string]any{"success": true, "error": nil, "video_id": v.ID, "status": v.Status}, nil
+	return flatResult(v.Raw, map[string]any{"video_id": v.ID, "status": v.Status}), nil
 }
 
 // templateVariables starts from the template's current value of every
@@ -296,6 +298,25 @@ func cloneJSON(v any) map[string]any {
 	return out
 }
 
+// flatResult builds a ModuleX-style result: success and error, the
+// seed's named fields, and every other field HeyGen sent about the video
+// (failure_code and failure_message for a failed one, title, created_at,
+// ...), so nothing the seed does not name is out of reach.
+func flatResult(raw map[string]any, named map[string]any) map[string]any {
+	out := make(map[string]any, len(raw)+len(named)+2)
+	for k, v := range raw {
+		if k != "success" && k != "error" {
+			out[k] = v
+		}
+	}
+	for k, v := range named {
+		out[k] = v
+	}
+	out["success"] = true
+	out["error"] = nil
+	return out
+}
+
 func listOrNone(names []string) string {
 	if len(names) == 0 {
 		return "none"
@@ -332,7 +353,7 @@ func retrieveVideoLink(ctx context.Context, c *registry.Call) (any, error) {
 	if err != nil {
 		return nil, mapError("heygen.retrieve_video_link", err)
 	}
-	out := map[string]any{"success": true, "error": nil, "video_id": v.ID, "status": v.Status}
+	out := flatResult(v.Raw, map[string]any{"video_id": v.ID, "status": v.Status})
 	for k, val := range map[string]string{"video_url": v.VideoURL, "thumbnail_url": v.ThumbnailURL, "caption_url": v.SubtitleURL} {
 		if val != "" {
 			out[k] = val
