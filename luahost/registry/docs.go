@@ -292,6 +292,9 @@ func ParamDoc(p *Param) string {
 	if len(extra) == 0 {
 		return d
 	}
+	if d == "" {
+		return upperFirst(strings.Join(extra, ", "))
+	}
 	return strings.TrimSuffix(d, ".") + " (" + strings.Join(extra, ", ") + ")"
 }
 
