@@ -85,6 +85,8 @@ type Host struct {
 	pages    []registry.Page
 	pool     chan *lua.LState
 	cache    *protoCache
+	// errorDetails are the detail fields copied onto error values.
+	errorDetails []string
 }
 
 // New validates the options and returns a Host.
@@ -121,6 +123,7 @@ func New(opts Options) (*Host, error) {
 		h.order = append(h.order, ig.Name)
 	}
 	h.pages = h.buildPages()
+	h.errorDetails = errorDetailsOf(opts.Integrations)
 	return h, nil
 }
 

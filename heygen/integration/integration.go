@@ -15,11 +15,13 @@ func New() *registry.Integration {
 		Title:   "HeyGen",
 		Summary: "AI avatar video generation: list, create and track videos, and browse avatars, voices and templates.",
 		Credential: registry.Credential{
-			Label:      "API key",
-			EnvVar:     "HEYGEN_API_KEY",
-			BaseURLEnv: "HEYGEN_API_BASE",
+			Label:        "API key",
+			EnvVar:       "HEYGEN_API_KEY",
+			BaseURLEnv:   "HEYGEN_API_BASE",
+			AllowHTTPEnv: "HEYGEN_ALLOW_HTTP",
 		},
-		Connect: connect,
+		Connect:      connect,
+		ErrorDetails: []string{"heygen_code"},
 	}
 	ig.Functions = append(ig.Functions, kosmoKratorFunctions()...)
 	ig.Functions = append(ig.Functions, moduleXFunctions()...)
