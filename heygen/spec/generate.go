@@ -80,8 +80,12 @@ func ParseSpec(data []byte) ([]*Endpoint, error) {
 
 // Generate returns the generated files (path relative to the repository
 // root -> gofmt'ed source) for the given spec and table.
-func Generate(specJSON, table []byte) (map[string][]byte, error) {
+func Generate(specJSON, table, rulesTxt []byte) (map[string][]byte, error) {
 	eps, err := ParseSpec(specJSON)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := ParseRules(rulesTxt)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +119,7 @@ func Generate(specJSON, table []byte) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	integ, err := integrationFile(eps, entries, entryOf)
+	integ, err := integrationFile(eps, entries, rules)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +237,7 @@ func lowerCamel(snake string) string {
 	return strings.ToLower(g[:1]) + g[1:]
 }
 
-func integrationFile(eps []*Endpoint, entries []Entry, entryOf map[string]Entry) ([]byte, error) {
+func integrationFile(eps []*Endpoint, entries []Entry, rules []Rule) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(header)
 	b.WriteString("package integration\n\nimport (\n\t\"github.com/kosmo-dev/kosmo/heygen\"\n\t\"github.com/kosmo-dev/kosmo/luahost/registry\"\n)\n\n")
@@ -255,7 +259,7 @@ func integrationFile(eps []*Endpoint, entries []Entry, entryOf map[string]Entry)
 			continue
 		}
 		ep := epOf[e.Request()]
-		src, err := functionLiteral(ep, e)
+		src, err := functionLiteral(ep, e, newEmitter(rules, e.Request()))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", e.Request(), err)
 		}
@@ -265,7 +269,7 @@ func integrationFile(eps []*Endpoint, entries []Entry, entryOf map[string]Entry)
 	return gofmt(IntegrationFile, b.Bytes())
 }
 
-func functionLiteral(ep *Endpoint, e Entry) (string, error) {
+func functionLiteral(ep *Endpoint, e Entry, em *emitter) (string, error) {
 	op := "registry.Write"
 	if ep.Method == "GET" {
 		op = "registry.Read"
@@ -288,7 +292,7 @@ func functionLiteral(ep *Endpoint, e Entry) (string, error) {
 	if rs := ep.RequestSchema; rs != nil && body(ep) == "json" {
 		switch {
 		case len(rs.OneOf) > 0:
-			d, v, err := unionLiterals(rs)
+			d, v, err := em.unionLiterals("", rs)
 			if err != nil {
 				return "", err
 			}
@@ -298,7 +302,7 @@ func functionLiteral(ep *Endpoint, e Entry) (string, error) {
 				if names[name] {
 					return "", fmt.Errorf("body field %s clashes with a path or query parameter", name)
 				}
-				lit, err := paramLiteral(name, rs.Properties[name], slices.Contains(rs.Required, name))
+				lit, err := em.paramLiteral(name, name, rs.Properties[name], slices.Contains(rs.Required, name))
 				if err != nil {
 					return "", err
 				}
@@ -306,6 +310,9 @@ func functionLiteral(ep *Endpoint, e Entry) (string, error) {
 			}
 			exclusive = exclusiveLiteral(rs)
 		}
+	}
+	if err := em.unused(); err != nil {
+		return "", err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\t\t{\n\t\t\tName: %q, FullName: %q, Op: %s,\n", e.Name, "heygen.heygen_"+e.Name, op)
@@ -414,13 +421,13 @@ func orderedProps(s *Schema) []string {
 }
 
 // paramLiteral writes the registry.Param for one schema.
-func paramLiteral(name string, s *Schema, required bool) (string, error) {
+func (em *emitter) paramLiteral(path, name string, s *Schema, required bool) (string, error) {
 	var parts []string
 	if name != "" {
 		parts = append(parts, fmt.Sprintf("Name: %q", name))
 	}
 	if len(s.OneOf) > 0 {
-		d, v, err := unionLiterals(s)
+		d, v, err := em.unionLiterals(path, s)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", name, err)
 		}
@@ -453,7 +460,7 @@ func paramLiteral(name string, s *Schema, required bool) (string, error) {
 	case "array":
 		parts = append(parts, "Type: registry.Array")
 		if s.Items != nil {
-			item, err := paramLiteral("", s.Items, false)
+			item, err := em.paramLiteral(path, "", s.Items, false)
 			if err != nil {
 				return "", fmt.Errorf("%s items: %w", name, err)
 			}
@@ -467,7 +474,7 @@ func paramLiteral(name string, s *Schema, required bool) (string, error) {
 		}
 		var fields []string
 		for _, fname := range orderedProps(s) {
-			lit, err := paramLiteral(fname, s.Properties[fname], slices.Contains(s.Required, fname))
+			lit, err := em.paramLiteral(joinPath(path, fname), fname, s.Properties[fname], slices.Contains(s.Required, fname))
 			if err != nil {
 				return "", fmt.Errorf("%s.%w", name, err)
 			}
@@ -492,6 +499,7 @@ func paramLiteral(name string, s *Schema, required bool) (string, error) {
 			parts = append(parts, "ServerDefault: "+lit)
 		}
 	}
+	parts = append(parts, em.constraints(path, s.Type)...)
 	return "{" + strings.Join(parts, ", ") + "}", nil
 }
 
@@ -521,7 +529,7 @@ var mustBeRE = regexp.MustCompile(`Must be '([A-Za-z0-9_.-]+)'`)
 // value by the fact its discriminator field states ("Must be 'x'"), or by
 // holding a property named after the value (url, asset_id), or by being
 // the only one left.
-func unionLiterals(s *Schema) (string, string, error) {
+func (em *emitter) unionLiterals(path string, s *Schema) (string, string, error) {
 	if s.Discriminator == nil || s.Discriminator.PropertyName == "" {
 		return "", "", fmt.Errorf("oneOf without a discriminator")
 	}
@@ -580,7 +588,7 @@ func unionLiterals(s *Schema) (string, string, error) {
 				fields = append(fields, fmt.Sprintf("{Name: %q, Type: registry.String, Required: true, Enum: []string{%q}}", disc, assigned[i]))
 				continue
 			}
-			lit, err := paramLiteral(fname, m.Properties[fname], slices.Contains(m.Required, fname))
+			lit, err := em.paramLiteral(joinPath(path, fname), fname, m.Properties[fname], slices.Contains(m.Required, fname))
 			if err != nil {
 				return "", "", fmt.Errorf("%s=%s: %w", disc, assigned[i], err)
 			}

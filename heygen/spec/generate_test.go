@@ -17,18 +17,26 @@ const root = "../.."
 
 func readSpec(t *testing.T) ([]byte, []byte) {
 	t.Helper()
+	specJSON, table, _ := readInputs(t)
+	return specJSON, table
+}
+
+func readInputs(t *testing.T) ([]byte, []byte, []byte) {
+	t.Helper()
+	rules, err := os.ReadFile(filepath.Join(root, spec.RulesPath))
+	require.NoError(t, err)
 	specJSON, err := os.ReadFile(filepath.Join(root, spec.SpecPath))
 	require.NoError(t, err, "the v3 endpoint list must sit beside the repository")
 	table, err := os.ReadFile(filepath.Join(root, spec.TablePath))
 	require.NoError(t, err)
-	return specJSON, table
+	return specJSON, table, rules
 }
 
 // TestGeneratedFilesUpToDate fails when `go generate ./heygen/spec` would
 // change a committed file.
 func TestGeneratedFilesUpToDate(t *testing.T) {
-	specJSON, table := readSpec(t)
-	files, err := spec.Generate(specJSON, table)
+	specJSON, table, rules := readInputs(t)
+	files, err := spec.Generate(specJSON, table, rules)
 	require.NoError(t, err)
 	require.Len(t, files, 2)
 	for name, want := range files {
@@ -67,7 +75,7 @@ func TestGeneratedCodeHoldsNoSpecProse(t *testing.T) {
 	}
 	collect(raw)
 	require.NotEmpty(t, prose)
-	files, err := spec.Generate(specJSON, table)
+	files, err := spec.Generate(specJSON, table, nil)
 	require.NoError(t, err)
 	for name, src := range files {
 		for _, p := range prose {
@@ -114,7 +122,28 @@ func TestGenerateRefusesAMismatchedTable(t *testing.T) {
 			kept = append(kept, l)
 		}
 	}
-	_, err := spec.Generate(specJSON, []byte(strings.Join(kept, "\n")))
+	_, err := spec.Generate(specJSON, []byte(strings.Join(kept, "\n")), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "GET /v3/brand-kits has no line in functions.txt")
+}
+
+func TestRulesAreCheckedAndApplied(t *testing.T) {
+	specJSON, table, _ := readInputs(t)
+	_, err := spec.Generate(specJSON, table, []byte("POST /v3/voices/speech | txt | chars 1..5000"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "match no parameter")
+
+	_, err = spec.Generate(specJSON, table, []byte("POST /v3/voices/speech | text | range 1..5000"))
+	require.Error(t, err, "a range rule does not apply to a string")
+
+	for _, bad := range []string{"POST /v3/x | a | chars", "POST /v3/x | a | size 1..2", "POST /v3/x | a | items 1.5..2", "POST /v3/x | a"} {
+		_, err := spec.ParseRules([]byte(bad))
+		assert.Error(t, err, bad)
+	}
+
+	files, err := spec.Generate(specJSON, table, []byte("POST /v3/voices/speech | text | chars 1..5000\nPOST /v3/voices/speech | speed | range 0.5..2"))
+	require.NoError(t, err)
+	src := string(files[spec.IntegrationFile])
+	assert.Contains(t, src, `{Name: "text", Type: registry.String, Required: true, MinLen: 1, MaxLen: 5000}`)
+	assert.Contains(t, src, `{Name: "speed", Type: registry.Number, ServerDefault: 1.0, Min: registry.Ptr(0.5), Max: registry.Ptr(2)}`)
 }

@@ -31,7 +31,11 @@ func run(root string) error {
 	if err != nil {
 		return err
 	}
-	files, err := spec.Generate(specJSON, table)
+	rules, err := os.ReadFile(filepath.Join(root, spec.RulesPath))
+	if err != nil {
+		return err
+	}
+	files, err := spec.Generate(specJSON, table, rules)
 	if err != nil {
 		return err
 	}
