@@ -178,16 +178,6 @@ func boundsText(q queryFact) string {
 	return ""
 }
 
-// queryDefault is the documented default of a query parameter.
-func (e *endpointFacts) queryDefault(name string) string {
-	for _, q := range e.Query {
-		if q.Name == name {
-			return q.Default
-		}
-	}
-	return ""
-}
-
 // pageBounds returns the default and maximum limit of a paged endpoint.
 func (e *endpointFacts) pageBounds() (int, int) {
 	def, max := 10, 100

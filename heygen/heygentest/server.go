@@ -2,15 +2,20 @@
 // tests, CI, benchmarks and sandbox runs.
 //
 // The Server is a plain http.Handler, so it can be mounted on an
-// httptest.Server or a real listener. It serves the video, avatar, voice,
-// template, user and webhook-event-type endpoints with the same paths,
-// query parameters, envelopes and error bodies as the real API, keeps one
-// isolated copy of its deterministic seed data per API key, moves created
-// videos through pending → processing → completed (or failed) on a clock
-// the caller controls, logs every request (without the key), and can inject
-// faults such as rate limits, slow or malformed responses and dropped
-// connections. A small control API under /_sandbox/ exposes the log and the
-// fault list over HTTP for out-of-process use.
+// httptest.Server or a real listener. It serves every endpoint of HeyGen's
+// v3 API (videos, avatars, voices, templates, assets and uploads, lipsync,
+// video translation and proofreading, the video agent, background
+// removal, AI clipping, batches, webhooks, brand kits, the current user)
+// with the same paths, query parameters, envelopes and error bodies as the
+// real API. It keeps one isolated copy of its deterministic seed data per
+// API key, moves every asynchronous job (videos, translations, lipsyncs,
+// avatars, voice clones, ...) through its statuses on a clock the caller
+// controls, serves the files behind the URLs it hands out (presigned,
+// expiring, with Range support), logs every request (without the key),
+// and can inject faults such as rate limits, slow, cut or malformed
+// responses and dropped connections. A small control API under /_sandbox/
+// exposes the log, the fault list and the clock over HTTP for
+// out-of-process use.
 package heygentest
 
 import (

@@ -22,9 +22,7 @@ type record struct {
 	data    obj
 	fails   bool // the job ends failed
 	stopped bool // the job was stopped or cancelled before it finished
-	items   []string
-	// blob is the content of an uploaded asset.
-	blob []byte
+	items   []string // ids of the children (batch items, session videos)
 }
 
 // phase is where an asynchronous job stands at now.
