@@ -20,8 +20,8 @@ type record struct {
 	kind    string
 	created time.Time
 	data    obj
-	fails   bool // the job ends failed
-	stopped bool // the job was stopped or cancelled before it finished
+	fails   bool     // the job ends failed
+	stopped bool     // the job was stopped or cancelled before it finished
 	items   []string // ids of the children (batch items, session videos)
 }
 
