@@ -36,7 +36,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(10), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_clipping_jobs", heygen.EndpointListClippingJobs),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_clipping_jobs({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_clipping_jobs", heygen.EndpointListClippingJobs),
 		},
 		{
 			Name: "create_clipping_job", FullName: "heygen.heygen_create_clipping_job", Op: registry.Write,
@@ -66,7 +68,9 @@ func generatedFunctions() []*registry.Function {
 				}},
 				{Name: "title", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.create_clipping_job", heygen.EndpointCreateClippingJob),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_clipping_job({\n  video = {type = \"url\", url = \"https://example.com/file\"}\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_clipping_job", heygen.EndpointCreateClippingJob),
 		},
 		{
 			Name: "delete_clipping_job", FullName: "heygen.heygen_delete_clipping_job", Op: registry.Write,
@@ -76,7 +80,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "job_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.delete_clipping_job", heygen.EndpointDeleteClippingJob),
+			Returns:  "`result.data`: HeyGen's confirmation of the deletion, with every field it sent.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.delete_clipping_job({\n  job_id = \"<job_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.delete_clipping_job", heygen.EndpointDeleteClippingJob),
 		},
 		{
 			Name: "get_clipping_job", FullName: "heygen.heygen_get_clipping_job", Op: registry.Read,
@@ -86,7 +92,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "job_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_clipping_job", heygen.EndpointGetClippingJob),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_clipping_job({\n  job_id = \"<job_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_clipping_job", heygen.EndpointGetClippingJob),
 		},
 		{
 			Name: "list_assets", FullName: "heygen.heygen_list_assets", Op: registry.Read,
@@ -99,7 +107,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 				{Name: "folder_id", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_assets", heygen.EndpointListAssets),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_assets({\n  username = \"<username>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_assets", heygen.EndpointListAssets),
 		},
 		{
 			Name: "get_asset_batch", FullName: "heygen.heygen_get_asset_batch", Op: registry.Read,
@@ -111,7 +121,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(100), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.get_asset_batch", heygen.EndpointGetAssetBatch),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_asset_batch({\n  batch_id = \"<batch_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_asset_batch", heygen.EndpointGetAssetBatch),
 		},
 		{
 			Name: "complete_asset_upload_batch", FullName: "heygen.heygen_complete_asset_upload_batch", Op: registry.Write,
@@ -121,7 +133,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "batch_id", Type: registry.String, Required: true},
 			},
-			Handler: endpointHandler("heygen.complete_asset_upload_batch", heygen.EndpointCompleteAssetUploadBatch),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.complete_asset_upload_batch({\n  batch_id = \"<batch_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.complete_asset_upload_batch", heygen.EndpointCompleteAssetUploadBatch),
 		},
 		{
 			Name: "create_asset_upload", FullName: "heygen.heygen_create_asset_upload", Op: registry.Write,
@@ -134,7 +148,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "size_bytes", Type: registry.Integer, Required: true},
 				{Name: "checksum_sha256", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.create_asset_upload", heygen.EndpointCreateAssetUpload),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_asset_upload({\n  filename = \"<filename>\",\n  content_type = \"<content_type>\",\n  size_bytes = 1\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_asset_upload", heygen.EndpointCreateAssetUpload),
 		},
 		{
 			Name: "create_asset_upload_batch", FullName: "heygen.heygen_create_asset_upload_batch", Op: registry.Write,
@@ -151,7 +167,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "callback_url", Type: registry.String},
 				{Name: "title", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.create_asset_upload_batch", heygen.EndpointCreateAssetUploadBatch),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_asset_upload_batch({\n  files = {{filename = \"<filename>\", content_type = \"<content_type>\", size_bytes = 1}}\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_asset_upload_batch", heygen.EndpointCreateAssetUploadBatch),
 		},
 		{
 			Name: "search_assets", FullName: "heygen.heygen_search_assets", Op: registry.Read,
@@ -165,7 +183,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "type", Type: registry.String, Required: true, Enum: []string{"image", "icon"}, Description: "Sent in the query string"},
 				{Name: "scope", Type: registry.String, Enum: []string{"public", "personal"}, ServerDefault: "public", Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.search_assets", heygen.EndpointSearchAssets),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.search_assets({\n  query = \"<query>\",\n  type = \"image\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.search_assets", heygen.EndpointSearchAssets),
 		},
 		{
 			Name: "list_asset_statuses", FullName: "heygen.heygen_list_asset_statuses", Op: registry.Read,
@@ -176,7 +196,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "asset_ids", Type: registry.String, Description: "Sent in the query string"},
 				{Name: "batch_ids", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_asset_statuses", heygen.EndpointListAssetStatuses),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_asset_statuses({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_asset_statuses", heygen.EndpointListAssetStatuses),
 		},
 		{
 			Name: "delete_asset", FullName: "heygen.heygen_delete_asset", Op: registry.Write,
@@ -186,7 +208,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "asset_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.delete_asset", heygen.EndpointDeleteAsset),
+			Returns:  "`result.data`: HeyGen's confirmation of the deletion, with every field it sent.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.delete_asset({\n  asset_id = \"<asset_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.delete_asset", heygen.EndpointDeleteAsset),
 		},
 		{
 			Name: "get_asset", FullName: "heygen.heygen_get_asset", Op: registry.Read,
@@ -196,7 +220,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "asset_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_asset", heygen.EndpointGetAsset),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_asset({\n  asset_id = \"<asset_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_asset", heygen.EndpointGetAsset),
 		},
 		{
 			Name: "complete_asset_upload", FullName: "heygen.heygen_complete_asset_upload", Op: registry.Write,
@@ -207,7 +233,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "asset_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 				{Name: "checksum_sha256", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.complete_asset_upload", heygen.EndpointCompleteAssetUpload),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.complete_asset_upload({\n  asset_id = \"<asset_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.complete_asset_upload", heygen.EndpointCompleteAssetUpload),
 		},
 		{
 			Name: "search_sounds", FullName: "heygen.heygen_search_sounds", Op: registry.Read,
@@ -221,7 +249,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "min_score", Type: registry.Number, Min: registry.Ptr(0), Max: registry.Ptr(1), ServerDefault: 0.7, Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.search_sounds", heygen.EndpointSearchSounds),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.search_sounds({\n  query = \"<query>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.search_sounds", heygen.EndpointSearchSounds),
 		},
 		{
 			Name: "list_avatar_groups", FullName: "heygen.heygen_list_avatar_groups", Op: registry.Read,
@@ -233,7 +263,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(50), ServerDefault: int64(20), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_avatar_groups", heygen.EndpointListAvatarGroups),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_avatar_groups({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_avatar_groups", heygen.EndpointListAvatarGroups),
 		},
 		{
 			Name: "create_avatar", FullName: "heygen.heygen_create_avatar", Op: registry.Write,
@@ -305,7 +337,9 @@ func generatedFunctions() []*registry.Function {
 					}}, MaxLen: 3},
 				}},
 			},
-			Handler: endpointHandler("heygen.create_avatar", heygen.EndpointCreateAvatar),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_avatar({\n  type = \"prompt\",\n  name = \"<name>\",\n  prompt = \"<prompt>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_avatar", heygen.EndpointCreateAvatar),
 		},
 		{
 			Name: "delete_avatar_look", FullName: "heygen.heygen_delete_avatar_look", Op: registry.Write,
@@ -315,7 +349,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "look_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.delete_avatar_look", heygen.EndpointDeleteAvatarLook),
+			Returns:  "`result.data`: HeyGen's confirmation of the deletion, with every field it sent.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.delete_avatar_look({\n  look_id = \"<look_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.delete_avatar_look", heygen.EndpointDeleteAvatarLook),
 		},
 		{
 			Name: "get_avatar_look", FullName: "heygen.heygen_get_avatar_look", Op: registry.Read,
@@ -325,7 +361,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "look_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_avatar_look", heygen.EndpointGetAvatarLook),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_avatar_look({\n  look_id = \"<look_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_avatar_look", heygen.EndpointGetAvatarLook),
 		},
 		{
 			Name: "update_avatar_look", FullName: "heygen.heygen_update_avatar_look", Op: registry.Write,
@@ -336,7 +374,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "look_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 				{Name: "name", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.update_avatar_look", heygen.EndpointUpdateAvatarLook),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.update_avatar_look({\n  look_id = \"<look_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.update_avatar_look", heygen.EndpointUpdateAvatarLook),
 		},
 		{
 			Name: "delete_avatar_group", FullName: "heygen.heygen_delete_avatar_group", Op: registry.Write,
@@ -346,7 +386,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "group_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.delete_avatar_group", heygen.EndpointDeleteAvatarGroup),
+			Returns:  "`result.data`: HeyGen's confirmation of the deletion, with every field it sent.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.delete_avatar_group({\n  group_id = \"<group_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.delete_avatar_group", heygen.EndpointDeleteAvatarGroup),
 		},
 		{
 			Name: "get_avatar_group", FullName: "heygen.heygen_get_avatar_group", Op: registry.Read,
@@ -356,7 +398,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "group_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_avatar_group", heygen.EndpointGetAvatarGroup),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_avatar_group({\n  group_id = \"<group_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_avatar_group", heygen.EndpointGetAvatarGroup),
 		},
 		{
 			Name: "create_avatar_consent", FullName: "heygen.heygen_create_avatar_consent", Op: registry.Write,
@@ -383,7 +427,9 @@ func generatedFunctions() []*registry.Function {
 				}},
 				{Name: "reroute_url", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.create_avatar_consent", heygen.EndpointCreateAvatarConsent),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_avatar_consent({\n  group_id = \"<group_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_avatar_consent", heygen.EndpointCreateAvatarConsent),
 		},
 		{
 			Name: "list_background_removals", FullName: "heygen.heygen_list_background_removals", Op: registry.Read,
@@ -394,7 +440,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(10), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_background_removals", heygen.EndpointListBackgroundRemovals),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_background_removals({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_background_removals", heygen.EndpointListBackgroundRemovals),
 		},
 		{
 			Name: "create_background_removal", FullName: "heygen.heygen_create_background_removal", Op: registry.Write,
@@ -421,7 +469,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "request_id", Type: registry.String},
 				{Name: "title", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.create_background_removal", heygen.EndpointCreateBackgroundRemoval),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_background_removal({\n  video = {type = \"url\", url = \"https://example.com/file\"}\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_background_removal", heygen.EndpointCreateBackgroundRemoval),
 		},
 		{
 			Name: "delete_background_removal", FullName: "heygen.heygen_delete_background_removal", Op: registry.Write,
@@ -431,7 +481,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "job_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.delete_background_removal", heygen.EndpointDeleteBackgroundRemoval),
+			Returns:  "`result.data`: HeyGen's confirmation of the deletion, with every field it sent.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.delete_background_removal({\n  job_id = \"<job_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.delete_background_removal", heygen.EndpointDeleteBackgroundRemoval),
 		},
 		{
 			Name: "get_background_removal", FullName: "heygen.heygen_get_background_removal", Op: registry.Read,
@@ -441,7 +493,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "job_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_background_removal", heygen.EndpointGetBackgroundRemoval),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_background_removal({\n  job_id = \"<job_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_background_removal", heygen.EndpointGetBackgroundRemoval),
 		},
 		{
 			Name: "list_brand_glossaries", FullName: "heygen.heygen_list_brand_glossaries", Op: registry.Read,
@@ -452,7 +506,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(10), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_brand_glossaries", heygen.EndpointListBrandGlossaries),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_brand_glossaries({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_brand_glossaries", heygen.EndpointListBrandGlossaries),
 		},
 		{
 			Name: "list_brand_kits", FullName: "heygen.heygen_list_brand_kits", Op: registry.Read,
@@ -463,7 +519,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(20), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_brand_kits", heygen.EndpointListBrandKits),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_brand_kits({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_brand_kits", heygen.EndpointListBrandKits),
 		},
 		{
 			Name: "list_lipsyncs", FullName: "heygen.heygen_list_lipsyncs", Op: registry.Read,
@@ -474,7 +532,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(10), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_lipsyncs", heygen.EndpointListLipsyncs),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_lipsyncs({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_lipsyncs", heygen.EndpointListLipsyncs),
 		},
 		{
 			Name: "create_lipsync", FullName: "heygen.heygen_create_lipsync", Op: registry.Write,
@@ -517,7 +577,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "start_time", Type: registry.Number},
 				{Name: "title", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.create_lipsync", heygen.EndpointCreateLipsync),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_lipsync({\n  video = {type = \"url\", url = \"https://example.com/file\"},\n  audio = {type = \"url\", url = \"https://example.com/file\"}\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_lipsync", heygen.EndpointCreateLipsync),
 		},
 		{
 			Name: "create_lipsync_batch", FullName: "heygen.heygen_create_lipsync_batch", Op: registry.Write,
@@ -564,7 +626,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "callback_url", Type: registry.String},
 				{Name: "title", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.create_lipsync_batch", heygen.EndpointCreateLipsyncBatch),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_lipsync_batch({\n  lipsyncs = {{video = {type = \"url\", url = \"https://example.com/file\"}, audio = {type = \"url\", url = \"https://example.com/file\"}}}\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_lipsync_batch", heygen.EndpointCreateLipsyncBatch),
 		},
 		{
 			Name: "get_lipsync_batch", FullName: "heygen.heygen_get_lipsync_batch", Op: registry.Read,
@@ -576,7 +640,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(100), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.get_lipsync_batch", heygen.EndpointGetLipsyncBatch),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_lipsync_batch({\n  batch_id = \"<batch_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_lipsync_batch", heygen.EndpointGetLipsyncBatch),
 		},
 		{
 			Name: "list_lipsync_statuses", FullName: "heygen.heygen_list_lipsync_statuses", Op: registry.Read,
@@ -587,7 +653,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "lipsync_ids", Type: registry.String, Description: "Sent in the query string"},
 				{Name: "batch_ids", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_lipsync_statuses", heygen.EndpointListLipsyncStatuses),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_lipsync_statuses({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_lipsync_statuses", heygen.EndpointListLipsyncStatuses),
 		},
 		{
 			Name: "delete_lipsync", FullName: "heygen.heygen_delete_lipsync", Op: registry.Write,
@@ -597,7 +665,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "lipsync_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.delete_lipsync", heygen.EndpointDeleteLipsync),
+			Returns:  "`result.data`: HeyGen's confirmation of the deletion, with every field it sent.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.delete_lipsync({\n  lipsync_id = \"<lipsync_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.delete_lipsync", heygen.EndpointDeleteLipsync),
 		},
 		{
 			Name: "get_lipsync", FullName: "heygen.heygen_get_lipsync", Op: registry.Read,
@@ -607,7 +677,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "lipsync_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_lipsync", heygen.EndpointGetLipsync),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_lipsync({\n  lipsync_id = \"<lipsync_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_lipsync", heygen.EndpointGetLipsync),
 		},
 		{
 			Name: "update_lipsync", FullName: "heygen.heygen_update_lipsync", Op: registry.Write,
@@ -618,7 +690,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "lipsync_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 				{Name: "title", Type: registry.String, Required: true},
 			},
-			Handler: endpointHandler("heygen.update_lipsync", heygen.EndpointUpdateLipsync),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.update_lipsync({\n  lipsync_id = \"<lipsync_id>\",\n  title = \"<title>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.update_lipsync", heygen.EndpointUpdateLipsync),
 		},
 		{
 			Name: "get_template", FullName: "heygen.heygen_get_template", Op: registry.Read,
@@ -628,7 +702,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "template_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_template", heygen.EndpointGetTemplate),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_template({\n  template_id = \"<template_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_template", heygen.EndpointGetTemplate),
 		},
 		{
 			Name: "list_video_agent_sessions", FullName: "heygen.heygen_list_video_agent_sessions", Op: registry.Read,
@@ -639,7 +715,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(20), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_video_agent_sessions", heygen.EndpointListVideoAgentSessions),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_video_agent_sessions({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_video_agent_sessions", heygen.EndpointListVideoAgentSessions),
 		},
 		{
 			Name: "create_video_agent_session", FullName: "heygen.heygen_create_video_agent_session", Op: registry.Write,
@@ -673,7 +751,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "style_id", Type: registry.String},
 				{Name: "voice_id", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.create_video_agent_session", heygen.EndpointCreateVideoAgentSession),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_video_agent_session({\n  prompt = \"<prompt>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_video_agent_session", heygen.EndpointCreateVideoAgentSession),
 		},
 		{
 			Name: "list_video_agent_styles", FullName: "heygen.heygen_list_video_agent_styles", Op: registry.Read,
@@ -685,7 +765,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(20), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_video_agent_styles", heygen.EndpointListVideoAgentStyles),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_video_agent_styles({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_video_agent_styles", heygen.EndpointListVideoAgentStyles),
 		},
 		{
 			Name: "get_video_agent_session", FullName: "heygen.heygen_get_video_agent_session", Op: registry.Read,
@@ -695,7 +777,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "session_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_video_agent_session", heygen.EndpointGetVideoAgentSession),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_video_agent_session({\n  session_id = \"<session_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_video_agent_session", heygen.EndpointGetVideoAgentSession),
 		},
 		{
 			Name: "send_video_agent_message", FullName: "heygen.heygen_send_video_agent_message", Op: registry.Write,
@@ -724,7 +808,9 @@ func generatedFunctions() []*registry.Function {
 				}}, MaxLen: 20},
 				{Name: "voice_id", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.send_video_agent_message", heygen.EndpointSendVideoAgentMessage),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.send_video_agent_message({\n  session_id = \"<session_id>\",\n  message = \"<message>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.send_video_agent_message", heygen.EndpointSendVideoAgentMessage),
 		},
 		{
 			Name: "get_video_agent_resource", FullName: "heygen.heygen_get_video_agent_resource", Op: registry.Read,
@@ -735,7 +821,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "session_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 				{Name: "resource_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_video_agent_resource", heygen.EndpointGetVideoAgentResource),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_video_agent_resource({\n  session_id = \"<session_id>\",\n  resource_id = \"<resource_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_video_agent_resource", heygen.EndpointGetVideoAgentResource),
 		},
 		{
 			Name: "stop_video_agent_session", FullName: "heygen.heygen_stop_video_agent_session", Op: registry.Write,
@@ -745,7 +833,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "session_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.stop_video_agent_session", heygen.EndpointStopVideoAgentSession),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.stop_video_agent_session({\n  session_id = \"<session_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.stop_video_agent_session", heygen.EndpointStopVideoAgentSession),
 		},
 		{
 			Name: "list_video_agent_videos", FullName: "heygen.heygen_list_video_agent_videos", Op: registry.Read,
@@ -755,7 +845,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "session_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.list_video_agent_videos", heygen.EndpointListVideoAgentVideos),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_video_agent_videos({\n  session_id = \"<session_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_video_agent_videos", heygen.EndpointListVideoAgentVideos),
 		},
 		{
 			Name: "list_video_translations", FullName: "heygen.heygen_list_video_translations", Op: registry.Read,
@@ -766,7 +858,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(10), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_video_translations", heygen.EndpointListVideoTranslations),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_video_translations({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_video_translations", heygen.EndpointListVideoTranslations),
 		},
 		{
 			Name: "create_video_translation", FullName: "heygen.heygen_create_video_translation", Op: registry.Write,
@@ -830,7 +924,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "title", Type: registry.String},
 				{Name: "translate_audio_only", Type: registry.Boolean, ServerDefault: false},
 			},
-			Handler: endpointHandler("heygen.create_video_translation", heygen.EndpointCreateVideoTranslation),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_video_translation({\n  video = {type = \"url\", url = \"https://example.com/file\"},\n  output_languages = {\"<output_languages>\"}\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_video_translation", heygen.EndpointCreateVideoTranslation),
 		},
 		{
 			Name: "create_video_translation_batch", FullName: "heygen.heygen_create_video_translation_batch", Op: registry.Write,
@@ -898,7 +994,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "callback_url", Type: registry.String},
 				{Name: "title", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.create_video_translation_batch", heygen.EndpointCreateVideoTranslationBatch),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_video_translation_batch({\n  video_translations = {{video = {type = \"url\", url = \"https://example.com/file\"}, output_languages = {\"<output_languages>\"}}}\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_video_translation_batch", heygen.EndpointCreateVideoTranslationBatch),
 		},
 		{
 			Name: "get_video_translation_batch", FullName: "heygen.heygen_get_video_translation_batch", Op: registry.Read,
@@ -910,13 +1008,17 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(100), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.get_video_translation_batch", heygen.EndpointGetVideoTranslationBatch),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_video_translation_batch({\n  batch_id = \"<batch_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_video_translation_batch", heygen.EndpointGetVideoTranslationBatch),
 		},
 		{
 			Name: "list_translation_languages", FullName: "heygen.heygen_list_translation_languages", Op: registry.Read,
 			Area: "translation", Request: "GET /v3/video-translations/languages",
 			Summary:     "List the languages videos can be translated into.",
 			Description: "List the languages videos can be translated into.",
+			Returns:     "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples:    []registry.Example{{Code: "local result = app.integrations.heygen.list_translation_languages({})\ndump(result.data)"}},
 			Handler:     endpointHandler("heygen.list_translation_languages", heygen.EndpointListTranslationLanguages),
 		},
 		{
@@ -957,7 +1059,9 @@ func generatedFunctions() []*registry.Function {
 					}},
 				}},
 			},
-			Handler: endpointHandler("heygen.create_proofread", heygen.EndpointCreateProofread),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_proofread({\n  video = {type = \"url\", url = \"https://example.com/file\"},\n  output_languages = {\"<output_languages>\"},\n  title = \"<title>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_proofread", heygen.EndpointCreateProofread),
 		},
 		{
 			Name: "get_proofread", FullName: "heygen.heygen_get_proofread", Op: registry.Read,
@@ -967,7 +1071,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "proofread_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_proofread", heygen.EndpointGetProofread),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_proofread({\n  proofread_id = \"<proofread_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_proofread", heygen.EndpointGetProofread),
 		},
 		{
 			Name: "generate_proofread_video", FullName: "heygen.heygen_generate_proofread_video", Op: registry.Write,
@@ -981,7 +1087,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "captions", Type: registry.Boolean, ServerDefault: false},
 				{Name: "translate_audio_only", Type: registry.Boolean, ServerDefault: false},
 			},
-			Handler: endpointHandler("heygen.generate_proofread_video", heygen.EndpointGenerateProofreadVideo),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.generate_proofread_video({\n  proofread_id = \"<proofread_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.generate_proofread_video", heygen.EndpointGenerateProofreadVideo),
 		},
 		{
 			Name: "get_proofread_srt", FullName: "heygen.heygen_get_proofread_srt", Op: registry.Read,
@@ -991,7 +1099,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "proofread_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_proofread_srt", heygen.EndpointGetProofreadSrt),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_proofread_srt({\n  proofread_id = \"<proofread_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_proofread_srt", heygen.EndpointGetProofreadSrt),
 		},
 		{
 			Name: "update_proofread_srt", FullName: "heygen.heygen_update_proofread_srt", Op: registry.Write,
@@ -1011,7 +1121,9 @@ func generatedFunctions() []*registry.Function {
 					}},
 				}, Required: true},
 			},
-			Handler: endpointHandler("heygen.update_proofread_srt", heygen.EndpointUpdateProofreadSrt),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.update_proofread_srt({\n  proofread_id = \"<proofread_id>\",\n  srt = {type = \"url\", url = \"https://example.com/file\"}\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.update_proofread_srt", heygen.EndpointUpdateProofreadSrt),
 		},
 		{
 			Name: "list_video_translation_statuses", FullName: "heygen.heygen_list_video_translation_statuses", Op: registry.Read,
@@ -1022,7 +1134,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "video_translation_ids", Type: registry.String, Description: "Sent in the query string"},
 				{Name: "batch_ids", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_video_translation_statuses", heygen.EndpointListVideoTranslationStatuses),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_video_translation_statuses({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_video_translation_statuses", heygen.EndpointListVideoTranslationStatuses),
 		},
 		{
 			Name: "delete_video_translation", FullName: "heygen.heygen_delete_video_translation", Op: registry.Write,
@@ -1032,7 +1146,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "video_translation_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.delete_video_translation", heygen.EndpointDeleteVideoTranslation),
+			Returns:  "`result.data`: HeyGen's confirmation of the deletion, with every field it sent.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.delete_video_translation({\n  video_translation_id = \"<video_translation_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.delete_video_translation", heygen.EndpointDeleteVideoTranslation),
 		},
 		{
 			Name: "get_video_translation", FullName: "heygen.heygen_get_video_translation", Op: registry.Read,
@@ -1042,7 +1158,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "video_translation_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_video_translation", heygen.EndpointGetVideoTranslation),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_video_translation({\n  video_translation_id = \"<video_translation_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_video_translation", heygen.EndpointGetVideoTranslation),
 		},
 		{
 			Name: "update_video_translation", FullName: "heygen.heygen_update_video_translation", Op: registry.Write,
@@ -1053,7 +1171,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "video_translation_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 				{Name: "title", Type: registry.String, Required: true},
 			},
-			Handler: endpointHandler("heygen.update_video_translation", heygen.EndpointUpdateVideoTranslation),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.update_video_translation({\n  video_translation_id = \"<video_translation_id>\",\n  title = \"<title>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.update_video_translation", heygen.EndpointUpdateVideoTranslation),
 		},
 		{
 			Name: "create_video_batch", FullName: "heygen.heygen_create_video_batch", Op: registry.Write,
@@ -1487,7 +1607,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "callback_url", Type: registry.String},
 				{Name: "title", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.create_video_batch", heygen.EndpointCreateVideoBatch),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_video_batch({\n  videos = {{type = \"studio\", scenes = {{type = \"video\", source = {type = \"url\", url = \"https://example.com/file\"}}}}}\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_video_batch", heygen.EndpointCreateVideoBatch),
 		},
 		{
 			Name: "get_video_batch", FullName: "heygen.heygen_get_video_batch", Op: registry.Read,
@@ -1499,7 +1621,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(100), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.get_video_batch", heygen.EndpointGetVideoBatch),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_video_batch({\n  batch_id = \"<batch_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_video_batch", heygen.EndpointGetVideoBatch),
 		},
 		{
 			Name: "list_video_statuses", FullName: "heygen.heygen_list_video_statuses", Op: registry.Read,
@@ -1510,7 +1634,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "video_ids", Type: registry.String, Description: "Sent in the query string"},
 				{Name: "batch_ids", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_video_statuses", heygen.EndpointListVideoStatuses),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_video_statuses({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_video_statuses", heygen.EndpointListVideoStatuses),
 		},
 		{
 			Name: "design_voice", FullName: "heygen.heygen_design_voice", Op: registry.Write,
@@ -1523,7 +1649,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "locale", Type: registry.String},
 				{Name: "seed", Type: registry.Integer, ServerDefault: int64(0)},
 			},
-			Handler: endpointHandler("heygen.design_voice", heygen.EndpointDesignVoice),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.design_voice({\n  prompt = \"<prompt>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.design_voice", heygen.EndpointDesignVoice),
 		},
 		{
 			Name: "clone_voice", FullName: "heygen.heygen_clone_voice", Op: registry.Write,
@@ -1550,7 +1678,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "language", Type: registry.String},
 				{Name: "remove_background_noise", Type: registry.Boolean, ServerDefault: true},
 			},
-			Handler: endpointHandler("heygen.clone_voice", heygen.EndpointCloneVoice),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.clone_voice({\n  audio = {type = \"url\", url = \"https://example.com/file\"},\n  voice_name = \"<voice_name>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.clone_voice", heygen.EndpointCloneVoice),
 		},
 		{
 			Name: "create_speech", FullName: "heygen.heygen_create_speech", Op: registry.Write,
@@ -1565,7 +1695,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "locale", Type: registry.String},
 				{Name: "speed", Type: registry.Number, ServerDefault: 1.0, Min: registry.Ptr(0.5), Max: registry.Ptr(2)},
 			},
-			Handler: endpointHandler("heygen.create_speech", heygen.EndpointCreateSpeech),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_speech({\n  text = \"<text>\",\n  voice_id = \"<voice_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_speech", heygen.EndpointCreateSpeech),
 		},
 		{
 			Name: "delete_voice", FullName: "heygen.heygen_delete_voice", Op: registry.Write,
@@ -1575,7 +1707,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "voice_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.delete_voice", heygen.EndpointDeleteVoice),
+			Returns:  "`result.data`: HeyGen's confirmation of the deletion, with every field it sent.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.delete_voice({\n  voice_id = \"<voice_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.delete_voice", heygen.EndpointDeleteVoice),
 		},
 		{
 			Name: "get_voice", FullName: "heygen.heygen_get_voice", Op: registry.Read,
@@ -1585,7 +1719,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "voice_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.get_voice", heygen.EndpointGetVoice),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.get_voice({\n  voice_id = \"<voice_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.get_voice", heygen.EndpointGetVoice),
 		},
 		{
 			Name: "list_webhook_endpoints", FullName: "heygen.heygen_list_webhook_endpoints", Op: registry.Read,
@@ -1596,7 +1732,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(10), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_webhook_endpoints", heygen.EndpointListWebhookEndpoints),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_webhook_endpoints({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_webhook_endpoints", heygen.EndpointListWebhookEndpoints),
 		},
 		{
 			Name: "create_webhook_endpoint", FullName: "heygen.heygen_create_webhook_endpoint", Op: registry.Write,
@@ -1608,7 +1746,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "entity_id", Type: registry.String},
 				{Name: "events", Type: registry.Array, Items: &registry.Param{Type: registry.String, Enum: []string{"avatar_video.success", "avatar_video.fail", "avatar_video_gif.success", "avatar_video_gif.fail", "video_translate.success", "video_translate.fail", "video_translate.preflight.validation_failed", "video_translate.preflight.download_failed", "personalized_video", "instant_avatar.success", "instant_avatar.fail", "photo_avatar_generation.success", "photo_avatar_generation.fail", "photo_avatar_train.success", "photo_avatar_train.fail", "photo_avatar_add_motion.success", "photo_avatar_add_motion.fail", "proofread_creation.success", "proofread_creation.fail", "live_avatar.success", "live_avatar.fail", "avatar_video_caption.success", "avatar_video_caption.fail", "video_agent.success", "video_agent.fail", "hyperframes_video.success", "hyperframes_video.fail", "ai_clipping.success", "ai_clipping.fail", "batch.finished"}}},
 			},
-			Handler: endpointHandler("heygen.create_webhook_endpoint", heygen.EndpointCreateWebhookEndpoint),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.create_webhook_endpoint({\n  url = \"https://example.com/file\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.create_webhook_endpoint", heygen.EndpointCreateWebhookEndpoint),
 		},
 		{
 			Name: "delete_webhook_endpoint", FullName: "heygen.heygen_delete_webhook_endpoint", Op: registry.Write,
@@ -1618,7 +1758,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "endpoint_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.delete_webhook_endpoint", heygen.EndpointDeleteWebhookEndpoint),
+			Returns:  "`result.data`: HeyGen's confirmation of the deletion, with every field it sent.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.delete_webhook_endpoint({\n  endpoint_id = \"<endpoint_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.delete_webhook_endpoint", heygen.EndpointDeleteWebhookEndpoint),
 		},
 		{
 			Name: "update_webhook_endpoint", FullName: "heygen.heygen_update_webhook_endpoint", Op: registry.Write,
@@ -1630,7 +1772,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "events", Type: registry.Array, Items: &registry.Param{Type: registry.String, Enum: []string{"avatar_video.success", "avatar_video.fail", "avatar_video_gif.success", "avatar_video_gif.fail", "video_translate.success", "video_translate.fail", "video_translate.preflight.validation_failed", "video_translate.preflight.download_failed", "personalized_video", "instant_avatar.success", "instant_avatar.fail", "photo_avatar_generation.success", "photo_avatar_generation.fail", "photo_avatar_train.success", "photo_avatar_train.fail", "photo_avatar_add_motion.success", "photo_avatar_add_motion.fail", "proofread_creation.success", "proofread_creation.fail", "live_avatar.success", "live_avatar.fail", "avatar_video_caption.success", "avatar_video_caption.fail", "video_agent.success", "video_agent.fail", "hyperframes_video.success", "hyperframes_video.fail", "ai_clipping.success", "ai_clipping.fail", "batch.finished"}}},
 				{Name: "url", Type: registry.String},
 			},
-			Handler: endpointHandler("heygen.update_webhook_endpoint", heygen.EndpointUpdateWebhookEndpoint),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.update_webhook_endpoint({\n  endpoint_id = \"<endpoint_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.update_webhook_endpoint", heygen.EndpointUpdateWebhookEndpoint),
 		},
 		{
 			Name: "rotate_webhook_secret", FullName: "heygen.heygen_rotate_webhook_secret", Op: registry.Write,
@@ -1640,7 +1784,9 @@ func generatedFunctions() []*registry.Function {
 			Params: []registry.Param{
 				{Name: "endpoint_id", Type: registry.String, Required: true, MinLen: 1, Description: "Sent in the request path"},
 			},
-			Handler: endpointHandler("heygen.rotate_webhook_secret", heygen.EndpointRotateWebhookSecret),
+			Returns:  "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers).",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.rotate_webhook_secret({\n  endpoint_id = \"<endpoint_id>\"\n})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.rotate_webhook_secret", heygen.EndpointRotateWebhookSecret),
 		},
 		{
 			Name: "list_webhook_events", FullName: "heygen.heygen_list_webhook_events", Op: registry.Read,
@@ -1653,7 +1799,9 @@ func generatedFunctions() []*registry.Function {
 				{Name: "limit", Type: registry.Integer, Min: registry.Ptr(1), Max: registry.Ptr(100), ServerDefault: int64(10), Description: "Sent in the query string"},
 				{Name: "token", Type: registry.String, Description: "Sent in the query string"},
 			},
-			Handler: endpointHandler("heygen.list_webhook_events", heygen.EndpointListWebhookEvents),
+			Returns:  "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether more exist and `result.next_token`, passed back as `token`, fetches the next page.",
+			Examples: []registry.Example{{Code: "local result = app.integrations.heygen.list_webhook_events({})\ndump(result.data)"}},
+			Handler:  endpointHandler("heygen.list_webhook_events", heygen.EndpointListWebhookEvents),
 		},
 	}
 }

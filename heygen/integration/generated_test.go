@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -134,4 +135,21 @@ local ok, err = pcall(app.integrations.heygen.get_clipping_job, {job_id = "j1"})
 return ok, err.code, err.status, err.heygen_code`, luahost.RunOptions{})
 	require.True(t, env.Success, "%+v", env.Error)
 	assert.Equal(t, []any{false, "api_error", int64(404), "not_found"}, env.Result)
+}
+
+// Every generated function's docs example is a call whose arguments
+// validate (the answer here is a stub).
+func TestGeneratedExamplesAreValidCalls(t *testing.T) {
+	h, seen := recordingHost(t, func(string) (int, string) { return 200, `{"data": {}}` })
+	n := 0
+	for _, f := range integration.New().Functions {
+		if len(f.Examples) != 1 || !strings.HasSuffix(f.Examples[0].Code, "\ndump(result.data)") {
+			continue
+		}
+		n++
+		env := h.Run(context.Background(), f.Examples[0].Code, luahost.RunOptions{})
+		assert.True(t, env.Success, "%s: %s\n%+v", f.Name, f.Examples[0].Code, env.Error)
+	}
+	assert.GreaterOrEqual(t, n, 74)
+	assert.Len(t, seen(), n)
 }

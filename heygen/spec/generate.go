@@ -331,8 +331,111 @@ func functionLiteral(ep *Endpoint, e Entry, em *emitter) (string, error) {
 	if exclusive != "" {
 		fmt.Fprintf(&b, "\t\t\tExclusive: %s,\n", exclusive)
 	}
+	fmt.Fprintf(&b, "\t\t\tReturns: %q,\n", returnsText(ep))
+	fmt.Fprintf(&b, "\t\t\tExamples: []registry.Example{{Code: %q}},\n", exampleLua(ep, e))
 	fmt.Fprintf(&b, "\t\t\tHandler: endpointHandler(%q, heygen.%s),\n\t\t},\n", "heygen."+e.Name, endpointVar(e))
 	return b.String(), nil
+}
+
+// returnsText says what a generated function returns, by the kind of
+// request it sends.
+func returnsText(ep *Endpoint) string {
+	switch {
+	case ep.Paginated:
+		return "`result.data`: one page of items, each with every field HeyGen sent; `result.has_more` tells whether " +
+			"more exist and `result.next_token`, passed back as `token`, fetches the next page."
+	case ep.Method == "DELETE":
+		return "`result.data`: HeyGen's confirmation of the deletion, with every field it sent."
+	}
+	return "`result.data`: HeyGen's answer with every field it sent (numbers that are whole come back as integers)."
+}
+
+// exampleLua writes a call with the required arguments only, with
+// placeholder values, and prints the answer.
+func exampleLua(ep *Endpoint, e Entry) string {
+	var args []string
+	for _, p := range ep.PathParams {
+		args = append(args, fmt.Sprintf("%s = %q", p, "<"+p+">"))
+	}
+	for _, q := range ep.QueryParams {
+		if q.Required {
+			v := strconv.Quote("<" + q.Name + ">")
+			if len(q.Enum) > 0 {
+				v = strconv.Quote(q.Enum[0])
+			}
+			args = append(args, q.Name+" = "+v)
+		}
+	}
+	if rs := ep.RequestSchema; rs != nil && body(ep) == "json" {
+		args = append(args, luaFields(rs, 1)...)
+	}
+	call := "app.integrations.heygen." + e.Name + "({})"
+	if len(args) > 0 {
+		call = "app.integrations.heygen." + e.Name + "({\n  " + strings.Join(args, ",\n  ") + "\n})"
+	}
+	return "local result = " + call + "\ndump(result.data)"
+}
+
+// luaFields renders the required fields of an object (or of the first
+// variant of a union) as Lua table entries.
+func luaFields(s *Schema, depth int) []string {
+	if len(s.OneOf) == 0 || s.Discriminator == nil {
+		return luaFieldsOf(s, depth, "", "")
+	}
+	assigned, err := assignVariants(s)
+	if err != nil {
+		return []string{"..."}
+	}
+	last := 0 // the variant whose value sorts last: url for asset inputs
+	for i, v := range assigned {
+		if v > assigned[last] {
+			last = i
+		}
+	}
+	return luaFieldsOf(s.OneOf[last], depth, s.Discriminator.PropertyName, assigned[last])
+}
+
+func luaFieldsOf(s *Schema, depth int, disc, value string) []string {
+	var out []string
+	if disc != "" {
+		out = append(out, fmt.Sprintf("%s = %q", disc, value))
+	}
+	for _, name := range s.Required {
+		if name == disc || s.Properties[name] == nil {
+			continue
+		}
+		out = append(out, name+" = "+luaValue(name, s.Properties[name], depth))
+	}
+	return out
+}
+
+func luaValue(name string, s *Schema, depth int) string {
+	if len(s.OneOf) > 0 || s.Type == "object" {
+		if depth > 3 {
+			return "{...}"
+		}
+		return "{" + strings.Join(luaFields(s, depth+1), ", ") + "}"
+	}
+	switch s.Type {
+	case "array":
+		if s.Items == nil {
+			return "{}"
+		}
+		return "{" + luaValue(name, s.Items, depth) + "}"
+	case "integer", "number":
+		return "1"
+	case "boolean":
+		return "true"
+	}
+	if len(s.Enum) > 0 {
+		if v, ok := s.Enum[0].(string); ok {
+			return strconv.Quote(v)
+		}
+	}
+	if strings.HasSuffix(name, "url") {
+		return strconv.Quote("https://example.com/file")
+	}
+	return strconv.Quote("<" + name + ">")
 }
 
 func queryParamLiteral(q QueryParam) (string, error) {
@@ -523,16 +626,43 @@ func defaultLiteral(typ string, v any) (string, error) {
 var mustBeRE = regexp.MustCompile(`Must be '([A-Za-z0-9_.-]+)'`)
 
 // unionLiterals reads a oneOf with a discriminator and returns the
-// discriminator's name and the Go literal of the variants. The spec's
-// mapping names each value's component schema but the inlined members do
-// not say which component they were, so each member is matched to its
-// value by the fact its discriminator field states ("Must be 'x'"), or by
-// holding a property named after the value (url, asset_id), or by being
-// the only one left.
+// discriminator's name and the Go literal of the variants.
 func (em *emitter) unionLiterals(path string, s *Schema) (string, string, error) {
 	if s.Discriminator == nil || s.Discriminator.PropertyName == "" {
 		return "", "", fmt.Errorf("oneOf without a discriminator")
 	}
+	disc := s.Discriminator.PropertyName
+	assigned, err := assignVariants(s)
+	if err != nil {
+		return "", "", err
+	}
+	var parts []string
+	for i, m := range s.OneOf {
+		var fields []string
+		for _, fname := range orderedProps(m) {
+			if fname == disc {
+				fields = append(fields, fmt.Sprintf("{Name: %q, Type: registry.String, Required: true, Enum: []string{%q}}", disc, assigned[i]))
+				continue
+			}
+			lit, err := em.paramLiteral(joinPath(path, fname), fname, m.Properties[fname], slices.Contains(m.Required, fname))
+			if err != nil {
+				return "", "", fmt.Errorf("%s=%s: %w", disc, assigned[i], err)
+			}
+			fields = append(fields, lit)
+		}
+		parts = append(parts, fmt.Sprintf("{Value: %q, Fields: %s}", assigned[i], paramList(fields)))
+	}
+	sort.Strings(parts) // by value, so the order does not depend on the spec's
+	return disc, "[]registry.Variant{\n" + strings.Join(parts, ",\n") + ",\n}", nil
+}
+
+// assignVariants tells which discriminator value each oneOf member of s
+// takes. The spec's mapping names each value's component schema but the
+// inlined members do not say which component they were, so a member is
+// matched to its value by the fact its discriminator field states ("Must
+// be 'x'"), or by holding a property named after the value (url,
+// asset_id), or by being the only one left.
+func assignVariants(s *Schema) ([]string, error) {
 	disc := s.Discriminator.PropertyName
 	var values []string
 	for v := range s.Discriminator.Mapping {
@@ -540,7 +670,7 @@ func (em *emitter) unionLiterals(path string, s *Schema) (string, string, error)
 	}
 	sort.Strings(values)
 	if len(values) != len(s.OneOf) {
-		return "", "", fmt.Errorf("discriminator %s maps %d values for %d members", disc, len(values), len(s.OneOf))
+		return nil, fmt.Errorf("discriminator %s maps %d values for %d members", disc, len(values), len(s.OneOf))
 	}
 	assigned := make([]string, len(s.OneOf))
 	taken := map[string]bool{}
@@ -578,26 +708,9 @@ func (em *emitter) unionLiterals(path string, s *Schema) (string, string, error)
 	if len(leftIdx) == 1 && len(leftVal) == 1 {
 		assigned[leftIdx[0]] = leftVal[0]
 	} else if len(leftIdx) > 0 {
-		return "", "", fmt.Errorf("cannot tell which oneOf member takes %s = %v", disc, leftVal)
+		return nil, fmt.Errorf("cannot tell which oneOf member takes %s = %v", disc, leftVal)
 	}
-	var parts []string
-	for i, m := range s.OneOf {
-		var fields []string
-		for _, fname := range orderedProps(m) {
-			if fname == disc {
-				fields = append(fields, fmt.Sprintf("{Name: %q, Type: registry.String, Required: true, Enum: []string{%q}}", disc, assigned[i]))
-				continue
-			}
-			lit, err := em.paramLiteral(joinPath(path, fname), fname, m.Properties[fname], slices.Contains(m.Required, fname))
-			if err != nil {
-				return "", "", fmt.Errorf("%s=%s: %w", disc, assigned[i], err)
-			}
-			fields = append(fields, lit)
-		}
-		parts = append(parts, fmt.Sprintf("{Value: %q, Fields: %s}", assigned[i], paramList(fields)))
-	}
-	sort.Strings(parts) // by value, so the order does not depend on the spec's
-	return disc, "[]registry.Variant{\n" + strings.Join(parts, ",\n") + ",\n}", nil
+	return assigned, nil
 }
 
 var exclusiveRE = regexp.MustCompile(`(?i)mutually exclusive with ([A-Za-z0-9_/, ]+)`)
