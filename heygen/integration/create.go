@@ -148,18 +148,19 @@ func sceneInput(f string, in map[string]any, n int, studio bool, resolve engineR
 		}
 	}
 	if script != "" {
+		// Without a voice_id HeyGen speaks the script with the avatar's
+		// default voice.
 		sources++
-		if voice == "" {
-			return nil, invalid(f, "%s.character.voice_id is required with a script (list_voices() shows usable ids)", at).WithDetail("param", at+".character.voice_id")
-		}
 		out["script"] = script
-		out["voice_id"] = voice
+		if voice != "" {
+			out["voice_id"] = voice
+		}
 	} else if voice != "" && sources == 0 {
 		return nil, invalid(f, "%s.script is required: give the text the avatar speaks", at).WithDetail("param", at+".script")
 	}
 	switch {
 	case sources == 0:
-		return nil, invalid(f, "%s needs something to say: script (with character.voice_id), audio_url or audio_asset_id", at).WithDetail("param", at+".script")
+		return nil, invalid(f, "%s needs something to say: script (with character.voice_id, or the avatar's default voice), audio_url or audio_asset_id", at).WithDetail("param", at+".script")
 	case sources > 1:
 		return nil, invalid(f, "%s has more than one audio source; give exactly one of script, audio_url, audio_asset_id", at).WithDetail("param", at)
 	}

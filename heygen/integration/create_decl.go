@@ -10,7 +10,7 @@ func sceneParam() *registry.Param {
 	return &registry.Param{Type: registry.Object, Fields: []registry.Param{
 		{Name: "character", Type: registry.Object, Required: true, Description: "Who speaks: avatar_id and voice_id", Fields: []registry.Param{
 			{Name: "avatar_id", Type: registry.String, Description: "Avatar look id (list_avatars() shows them)"},
-			{Name: "voice_id", Type: registry.String, Description: "Voice id (list_voices() shows them); required with script"},
+			{Name: "voice_id", Type: registry.String, Description: "Voice id (list_voices() shows them); with a script and no voice_id, HeyGen uses the avatar's default voice"},
 			{Name: "type", Type: registry.String, Enum: []string{"avatar", "talking_photo"}, Description: "Kind of avatar; both are avatar looks in HeyGen's current API, so it changes nothing"},
 			{Name: "talking_photo_id", Type: registry.String, Description: "A photo avatar look id; the same as avatar_id"},
 		}},

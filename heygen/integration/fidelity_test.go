@@ -190,3 +190,14 @@ return r.success, r.status, r.failure_code, r.failure_message, r.error, failed.f
 	assert.Nil(t, res[4])
 	assert.Equal(t, []any{true, true, "abc123"}, res[6:])
 }
+
+// A script without a voice_id is a request HeyGen accepts: the avatar's
+// default voice speaks it.
+func TestScriptWithoutVoiceUsesTheAvatarsDefaultVoice(t *testing.T) {
+	f := setup(t, true)
+	res := ok(t, f.run(t, `return app.integrations.heygen.create_video({video_inputs = {{character = {avatar_id = "avatar-abc123"}, script = "hi"}}, test = true}).data.video_id`))
+	assert.NotEmpty(t, res[0])
+	body := f.lastBody(t, "POST", "/v3/videos")
+	assert.Equal(t, "hi", body["script"])
+	assert.NotContains(t, body, "voice_id")
+}
