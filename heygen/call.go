@@ -3,9 +3,12 @@ package heygen
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"net/url"
 	"strings"
 )
@@ -25,6 +28,10 @@ type Endpoint struct {
 	// Paginated endpoints take limit and token and answer with has_more
 	// and next_token.
 	Paginated bool
+	// IdempotencyKey endpoints honour an Idempotency-Key header (the same
+	// key returns the same result): Call sends a fresh key per call, the
+	// same on every attempt, and may then retry the POST like a PUT.
+	IdempotencyKey bool
 }
 
 // String is "METHOD /path", as HeyGen's reference names requests.
@@ -63,6 +70,9 @@ func (c *Client) Call(ctx context.Context, ep Endpoint, pathParams map[string]st
 		if body == nil {
 			body = map[string]any{}
 		}
+	}
+	if ep.IdempotencyKey {
+		ctx = context.WithValue(ctx, idempotencyKey{}, newIdempotencyKey())
 	}
 	top, resp, err := c.do(ctx, ep.Method, path, query, body)
 	if err != nil {
@@ -143,4 +153,28 @@ func numberValue(n json.Number) any {
 		return int64(f)
 	}
 	return f
+}
+
+// idempotencyKey is the context key of the Idempotency-Key of a call.
+type idempotencyKey struct{}
+
+func idempotencyKeyOf(ctx context.Context) string {
+	k, _ := ctx.Value(idempotencyKey{}).(string)
+	return k
+}
+
+// retryMethod is the method the retry policy judges: a request that
+// carries an Idempotency-Key is as safe to repeat as a PUT.
+func retryMethod(ctx context.Context, method string) string {
+	if idempotencyKeyOf(ctx) != "" {
+		return http.MethodPut
+	}
+	return method
+}
+
+// newIdempotencyKey returns 128 random bits in hex.
+func newIdempotencyKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return "kosmo-" + hex.EncodeToString(b[:])
 }

@@ -100,3 +100,28 @@ func TestDecodeJSONNumbers(t *testing.T) {
 		assert.Equal(t, want, got, in)
 	}
 }
+
+// Endpoints that honour Idempotency-Key get one key per call, the same on
+// every attempt, and only they retry a POST after a 5xx.
+func TestCallIdempotencyKey(t *testing.T) {
+	c, f := newFake(t, sequence(always(503, `{}`), always(200, `{"data": {"batch_id": "b1"}}`)))
+	res, err := c.CreateLipsyncBatch(context.Background(), map[string]any{"lipsyncs": []any{}})
+	require.NoError(t, err)
+	assert.Equal(t, "b1", res.Data().(map[string]any)["batch_id"])
+	reqs := f.requests()
+	require.Len(t, reqs, 2, "a keyed POST is retried")
+	key := reqs[0].Header.Get("Idempotency-Key")
+	assert.NotEmpty(t, key)
+	assert.Equal(t, key, reqs[1].Header.Get("Idempotency-Key"), "the retry repeats the key")
+	assert.Equal(t, string(reqs[0].Body), string(reqs[1].Body))
+
+	_, err = c.CreateLipsyncBatch(context.Background(), map[string]any{"lipsyncs": []any{}})
+	require.NoError(t, err)
+	assert.NotEqual(t, key, f.last(t).Header.Get("Idempotency-Key"), "each call has its own key")
+
+	c2, f2 := newFake(t, always(503, `{}`))
+	_, err = c2.CreateVideoBatch(context.Background(), map[string]any{"videos": []any{}})
+	require.Error(t, err)
+	require.Len(t, f2.requests(), 1, "a POST without a key is not retried")
+	assert.Empty(t, f2.requests()[0].Header.Get("Idempotency-Key"))
+}

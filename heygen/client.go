@@ -310,7 +310,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		resp, sendErr := c.send(ctx, method, target, payload)
 
 		in := retryInput{
-			Method:     method,
+			Method:     retryMethod(ctx, method),
 			Attempt:    attempt,
 			MaxRetries: c.maxRetries,
 			Err:        sendErr,
@@ -368,6 +368,9 @@ func (c *Client) send(ctx context.Context, method, target string, payload []byte
 	req.Header.Set("X-Api-Key", c.apiKey)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
+	if key := idempotencyKeyOf(ctx); key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -28,7 +28,7 @@ var (
 	// EndpointCreateAssetUpload is POST /v3/assets/direct-uploads.
 	EndpointCreateAssetUpload = Endpoint{Method: "POST", Path: "/v3/assets/direct-uploads", Body: "json"}
 	// EndpointCreateAssetUploadBatch is POST /v3/assets/direct-uploads/batches.
-	EndpointCreateAssetUploadBatch = Endpoint{Method: "POST", Path: "/v3/assets/direct-uploads/batches", Body: "json"}
+	EndpointCreateAssetUploadBatch = Endpoint{Method: "POST", Path: "/v3/assets/direct-uploads/batches", Body: "json", IdempotencyKey: true}
 	// EndpointSearchAssets is GET /v3/assets/search.
 	EndpointSearchAssets = Endpoint{Method: "GET", Path: "/v3/assets/search", QueryParams: []string{"query", "limit", "token", "type", "scope"}, Paginated: true}
 	// EndpointListAssetStatuses is GET /v3/assets/statuses.
@@ -76,7 +76,7 @@ var (
 	// EndpointCreateLipsync is POST /v3/lipsyncs.
 	EndpointCreateLipsync = Endpoint{Method: "POST", Path: "/v3/lipsyncs", Body: "json"}
 	// EndpointCreateLipsyncBatch is POST /v3/lipsyncs/batches.
-	EndpointCreateLipsyncBatch = Endpoint{Method: "POST", Path: "/v3/lipsyncs/batches", Body: "json"}
+	EndpointCreateLipsyncBatch = Endpoint{Method: "POST", Path: "/v3/lipsyncs/batches", Body: "json", IdempotencyKey: true}
 	// EndpointGetLipsyncBatch is GET /v3/lipsyncs/batches/{batch_id}.
 	EndpointGetLipsyncBatch = Endpoint{Method: "GET", Path: "/v3/lipsyncs/batches/{batch_id}", PathParams: []string{"batch_id"}, QueryParams: []string{"limit", "token"}, Paginated: true}
 	// EndpointListLipsyncStatuses is GET /v3/lipsyncs/statuses.
@@ -116,7 +116,7 @@ var (
 	// EndpointCreateVideoTranslation is POST /v3/video-translations.
 	EndpointCreateVideoTranslation = Endpoint{Method: "POST", Path: "/v3/video-translations", Body: "json"}
 	// EndpointCreateVideoTranslationBatch is POST /v3/video-translations/batches.
-	EndpointCreateVideoTranslationBatch = Endpoint{Method: "POST", Path: "/v3/video-translations/batches", Body: "json"}
+	EndpointCreateVideoTranslationBatch = Endpoint{Method: "POST", Path: "/v3/video-translations/batches", Body: "json", IdempotencyKey: true}
 	// EndpointGetVideoTranslationBatch is GET /v3/video-translations/batches/{batch_id}.
 	EndpointGetVideoTranslationBatch = Endpoint{Method: "GET", Path: "/v3/video-translations/batches/{batch_id}", PathParams: []string{"batch_id"}, QueryParams: []string{"limit", "token"}, Paginated: true}
 	// EndpointListTranslationLanguages is GET /v3/video-translations/languages.

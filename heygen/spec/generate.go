@@ -64,7 +64,14 @@ type Endpoint struct {
 	BodyEncoding  *string      `json:"body_encoding"`
 	Paginated     bool         `json:"paginated"`
 	Destructive   bool         `json:"destructive"`
+	Description   string       `json:"description"` // read for facts only
 }
+
+var idempotencyRE = regexp.MustCompile(`Pass an Idempotency-Key header`)
+
+// takesIdempotencyKey reports whether the endpoint honours the
+// Idempotency-Key header, a fact the spec states only in its prose.
+func (e *Endpoint) takesIdempotencyKey() bool { return idempotencyRE.MatchString(e.Description) }
 
 // Request is "METHOD /path".
 func (e *Endpoint) Request() string { return e.Method + " " + e.Path }
@@ -202,6 +209,9 @@ func endpointLiteral(ep *Endpoint) string {
 	}
 	if ep.Paginated {
 		parts = append(parts, "Paginated: true")
+	}
+	if ep.takesIdempotencyKey() {
+		parts = append(parts, "IdempotencyKey: true")
 	}
 	return "Endpoint{" + strings.Join(parts, ", ") + "}"
 }
