@@ -201,6 +201,7 @@ func (ig *Integration) Check() error {
 		if f.Summary == "" || f.Description == "" {
 			problems = append(problems, f.Name+": summary and description are required")
 		}
+		problems = append(problems, shapeProblems(f.Name, f.Params, f.Discriminator, f.Variants, f.Exclusive)...)
 		for _, p := range f.Params {
 			if p.Default != nil {
 				if _, err := validateValue(f, p.Name, &p, p.Default); err != nil {

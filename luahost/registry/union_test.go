@@ -25,7 +25,6 @@ func unionFunction() *Function {
 				{Name: "script", Type: String}, {Name: "audio_url", Type: String}, {Name: "duration", Type: Number},
 			}, Exclusive: [][]string{{"audio_url", "script"}, {"duration", "script"}}}},
 		},
-		Exclusive: [][]string{{"a", "b"}},
 	}
 }
 
@@ -98,3 +97,19 @@ func TestDocsShowUnionsAndExclusiveGroups(t *testing.T) {
 }
 
 func mustFail(_ map[string]any, err error) error { return err }
+
+func TestCheckFindsUnionMistakes(t *testing.T) {
+	ig := &Integration{Name: "demo", Functions: []*Function{unionFunction()}}
+	require.NoError(t, ig.Check())
+
+	bad := unionFunction()
+	bad.Exclusive = [][]string{{"video", "vidoe"}}
+	bad.Params[0].Variants = append(bad.Params[0].Variants, Variant{Value: "url"})
+	bad.Params[1].Items.Discriminator = ""
+	bad.Params[1].Items.Variants = []Variant{{Value: "x"}}
+	err := (&Integration{Name: "demo", Functions: []*Function{bad}}).Check()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "make_clip: exclusive group names unknown field vidoe")
+	assert.Contains(t, err.Error(), `make_clip.video: variant value "url" is empty or repeated`)
+	assert.Contains(t, err.Error(), "make_clip.scenes[]: variants without a discriminator")
+}

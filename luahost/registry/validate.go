@@ -514,3 +514,45 @@ func cloneValue(v any) any {
 
 // Ptr returns a pointer to x; declarations use it for Min and Max.
 func Ptr(x float64) *float64 { return &x }
+
+// shapeProblems reports union and exclusive-group mistakes in a
+// declaration: variants without a discriminator, repeated or empty
+// variant values, and exclusive groups naming fields that do not exist.
+func shapeProblems(at string, fields []Param, disc string, variants []Variant, exclusive [][]string) []string {
+	var out []string
+	if len(variants) > 0 && disc == "" {
+		out = append(out, at+": variants without a discriminator")
+	}
+	names := map[string]bool{}
+	for _, p := range fields {
+		names[p.Name] = true
+	}
+	seen := map[string]bool{}
+	for _, v := range variants {
+		if v.Value == "" || seen[v.Value] {
+			out = append(out, fmt.Sprintf("%s: variant value %q is empty or repeated", at, v.Value))
+		}
+		seen[v.Value] = true
+		for _, p := range v.Fields {
+			names[p.Name] = true
+		}
+		out = append(out, shapeProblems(at+"<"+v.Value+">", v.Fields, "", nil, nil)...)
+	}
+	for _, g := range exclusive {
+		for _, n := range g {
+			if !names[n] {
+				out = append(out, fmt.Sprintf("%s: exclusive group names unknown field %s", at, n))
+			}
+		}
+	}
+	for i := range fields {
+		p := &fields[i]
+		switch {
+		case p.Type == Object:
+			out = append(out, shapeProblems(at+"."+p.Name, p.Fields, p.Discriminator, p.Variants, p.Exclusive)...)
+		case p.Type == Array && p.Items != nil && p.Items.Type == Object:
+			out = append(out, shapeProblems(at+"."+p.Name+"[]", p.Items.Fields, p.Items.Discriminator, p.Items.Variants, p.Items.Exclusive)...)
+		}
+	}
+	return out
+}
