@@ -352,3 +352,26 @@ func TestEveryGeneratedFunctionRoundTrips(t *testing.T) {
 		assert.True(t, r.Status >= 200 && r.Status < 300, "%s %s answered %d", r.Method, r.Path, r.Status)
 	}
 }
+
+// Every function's MCP input schema is a valid JSON Schema, and the
+// request the round trip builds for a generated function satisfies it.
+func TestInputSchemasCompileAndAcceptSampleRequests(t *testing.T) {
+	for _, f := range New().Functions {
+		raw, err := json.Marshal(f.InputSchema())
+		require.NoError(t, err)
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		require.NoError(t, err)
+		c := jsonschema.NewCompiler()
+		url := "file:///" + f.Name + ".json"
+		require.NoError(t, c.AddResource(url, doc), f.Name)
+		sch, err := c.Compile(url)
+		require.NoError(t, err, f.Name)
+		if f.Request == "" || f.Flat || len(f.Examples) != 1 || !strings.HasSuffix(f.Examples[0].Code, "dump(result.data)") {
+			continue
+		}
+		sample, _ := json.Marshal(sampleObject(f.Params, f.Discriminator, f.Variants, ""))
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(sample))
+		require.NoError(t, err)
+		assert.NoError(t, sch.Validate(inst), "%s: %s", f.Name, sample)
+	}
+}
