@@ -132,7 +132,7 @@ func (ig *Integration) renderFunction(b *strings.Builder, f *Function, heading s
 				renderNested(b, &f.Params[i], "`"+f.Params[i].Name+"`", 1)
 			}
 		}
-		renderVariants(b, f.Discriminator, f.Variants, "the arguments", 0)
+		renderVariants(b, f.Discriminator, f.Variants, "", 0)
 		renderExclusive(b, f.Exclusive, "")
 	}
 	if f.Returns != "" || f.Flat {
@@ -216,7 +216,8 @@ func renderNested(b *strings.Builder, p *Param, label string, depth int) {
 }
 
 // renderVariants documents a union: one table per value of the
-// discriminator.
+// discriminator. label names the union's owner; "" is the function's own
+// argument table.
 func renderVariants(b *strings.Builder, disc string, variants []Variant, label string, depth int) {
 	if len(variants) == 0 {
 		return
@@ -225,12 +226,25 @@ func renderVariants(b *strings.Builder, disc string, variants []Variant, label s
 	for i, v := range variants {
 		values[i] = "`" + v.Value + "`"
 	}
-	fmt.Fprintf(b, "%s: `%s` picks the shape, one of %s.\n\n", upperFirst(label), disc, strings.Join(values, ", "))
+	if label == "" {
+		fmt.Fprintf(b, "`%s` picks the shape of the arguments, one of %s.\n\n", disc, strings.Join(values, ", "))
+	} else {
+		fmt.Fprintf(b, "%s: `%s` picks the shape, one of %s.\n\n", upperFirst(label), disc, strings.Join(values, ", "))
+	}
 	for _, v := range variants {
-		fmt.Fprintf(b, "When `%s = %q` (%s):\n\n", disc, v.Value, label)
+		when := fmt.Sprintf("`%s = %q`", disc, v.Value)
+		if label == "" {
+			fmt.Fprintf(b, "When %s:\n\n", when)
+		} else {
+			fmt.Fprintf(b, "When %s in %s:\n\n", when, label)
+		}
 		renderParamTable(b, v.Fields, "")
 		for i := range v.Fields {
-			renderNested(b, &v.Fields[i], label+" ("+v.Value+") ."+"`"+v.Fields[i].Name+"`", depth+1)
+			child := "`" + v.Fields[i].Name + "` (" + when + ")"
+			if label != "" {
+				child = label + " (" + when + ") .`" + v.Fields[i].Name + "`"
+			}
+			renderNested(b, &v.Fields[i], child, depth+1)
 		}
 	}
 }
