@@ -1270,7 +1270,7 @@ func generatedFunctions() []*registry.Function {
 							}},
 							{Name: "scale", Type: registry.Number, ServerDefault: 1.0},
 						}},
-					}},
+					}, Exclusive: [][]string{{"audio_asset_id", "script"}, {"audio_url", "script"}}},
 					{Value: "cinematic_avatar", Fields: []registry.Param{
 						{Name: "type", Type: registry.String, Required: true, Enum: []string{"cinematic_avatar"}},
 						{Name: "prompt", Type: registry.String, Required: true},
@@ -1387,7 +1387,7 @@ func generatedFunctions() []*registry.Function {
 							}},
 							{Name: "scale", Type: registry.Number, ServerDefault: 1.0},
 						}},
-					}},
+					}, Exclusive: [][]string{{"audio_asset_id", "script"}, {"audio_url", "script"}}},
 					{Value: "studio", Fields: []registry.Param{
 						{Name: "type", Type: registry.String, Required: true, Enum: []string{"studio"}},
 						{Name: "scenes", Type: registry.Array, Items: &registry.Param{Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
@@ -1446,7 +1446,7 @@ func generatedFunctions() []*registry.Function {
 											{Name: "speed", Type: registry.Number, ServerDefault: 1.0, Min: registry.Ptr(0.5), Max: registry.Ptr(1.5)},
 											{Name: "volume", Type: registry.Number, ServerDefault: 1.0, Min: registry.Ptr(0), Max: registry.Ptr(1)},
 										}},
-									}},
+									}, Exclusive: [][]string{{"audio_asset_id", "script"}, {"audio_url", "script"}}},
 									{Value: "image", Fields: []registry.Param{
 										{Name: "type", Type: registry.String, Required: true, Enum: []string{"image"}},
 										{Name: "image", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
@@ -1495,7 +1495,7 @@ func generatedFunctions() []*registry.Function {
 											{Name: "speed", Type: registry.Number, ServerDefault: 1.0, Min: registry.Ptr(0.5), Max: registry.Ptr(1.5)},
 											{Name: "volume", Type: registry.Number, ServerDefault: 1.0, Min: registry.Ptr(0), Max: registry.Ptr(1)},
 										}},
-									}},
+									}, Exclusive: [][]string{{"audio_asset_id", "script"}, {"audio_url", "script"}}},
 								}, Required: true},
 							}},
 							{Value: "image", Fields: []registry.Param{
@@ -1545,7 +1545,7 @@ func generatedFunctions() []*registry.Function {
 									{Name: "speed", Type: registry.Number, ServerDefault: 1.0, Min: registry.Ptr(0.5), Max: registry.Ptr(1.5)},
 									{Name: "volume", Type: registry.Number, ServerDefault: 1.0, Min: registry.Ptr(0), Max: registry.Ptr(1)},
 								}},
-							}},
+							}, Exclusive: [][]string{{"audio_asset_id", "duration"}, {"audio_asset_id", "script"}, {"audio_url", "duration"}, {"audio_url", "script"}, {"duration", "script"}, {"duration", "source"}}},
 							{Value: "video", Fields: []registry.Param{
 								{Name: "type", Type: registry.String, Required: true, Enum: []string{"video"}},
 								{Name: "source", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{

@@ -109,14 +109,15 @@ return r.has_more, r.next_token, r.data[1].id`, luahost.RunOptions{})
 func TestGeneratedFunctionValidatesAgainstTheSchema(t *testing.T) {
 	h, seen := recordingHost(t, func(string) (int, string) { return 200, `{"data": {}}` })
 	for code, want := range map[string]string{
-		`app.integrations.heygen.create_lipsync({video = {type = "file", url = "x"}, audio = {type = "url", url = "y"}})`: `heygen.create_lipsync: parameter 'video.type' must be one of: asset_id, url, got string "file"`,
-		`app.integrations.heygen.create_lipsync({video = {type = "url"}, audio = {type = "url", url = "y"}})`:             `heygen.create_lipsync: missing required parameter 'video.url' (a string)`,
-		`app.integrations.heygen.search_assets({query = "x", type = "image", limit = 500})`:                               `heygen.search_assets: parameter 'limit' must be an integer between 1 and 50, got integer 500`,
-		`app.integrations.heygen.create_avatar({type = "prompt", name = "A"})`:                                            `heygen.create_avatar: missing required parameter 'prompt' (a string)`,
-		`app.integrations.heygen.create_webhook_endpoint({url = "https://x", evnts = {}})`:                                `heygen.create_webhook_endpoint: unknown parameter 'evnts'. Did you mean: events`,
-		`app.integrations.heygen.create_speech({text = "hi", voice_id = "v", speed = 3})`:                                 `heygen.create_speech: parameter 'speed' must be a number between 0.5 and 2, got integer 3`,
-		`app.integrations.heygen.create_speech({text = string.rep("a", 5001), voice_id = "v"})`:                           `heygen.create_speech: parameter 'text' must be a string of 1 to 5000 characters`,
-		`app.integrations.heygen.get_lipsync({})`:                                                                         `heygen.get_lipsync: missing required parameter 'lipsync_id' (a non-empty string)`,
+		`app.integrations.heygen.create_lipsync({video = {type = "file", url = "x"}, audio = {type = "url", url = "y"}})`:                           `heygen.create_lipsync: parameter 'video.type' must be one of: asset_id, url, got string "file"`,
+		`app.integrations.heygen.create_lipsync({video = {type = "url"}, audio = {type = "url", url = "y"}})`:                                       `heygen.create_lipsync: missing required parameter 'video.url' (a string)`,
+		`app.integrations.heygen.search_assets({query = "x", type = "image", limit = 500})`:                                                         `heygen.search_assets: parameter 'limit' must be an integer between 1 and 50, got integer 500`,
+		`app.integrations.heygen.create_avatar({type = "prompt", name = "A"})`:                                                                      `heygen.create_avatar: missing required parameter 'prompt' (a string)`,
+		`app.integrations.heygen.create_webhook_endpoint({url = "https://x", evnts = {}})`:                                                          `heygen.create_webhook_endpoint: unknown parameter 'evnts'. Did you mean: events`,
+		`app.integrations.heygen.create_speech({text = "hi", voice_id = "v", speed = 3})`:                                                           `heygen.create_speech: parameter 'speed' must be a number between 0.5 and 2, got integer 3`,
+		`app.integrations.heygen.create_speech({text = string.rep("a", 5001), voice_id = "v"})`:                                                     `heygen.create_speech: parameter 'text' must be a string of 1 to 5000 characters`,
+		`app.integrations.heygen.create_video_batch({videos = {{type = "avatar", avatar_id = "a", script = "hi", audio_url = "https://x/a.mp3"}}})`: `heygen.create_video_batch: parameters 'videos[1].audio_url' and 'videos[1].script' cannot be given together`,
+		`app.integrations.heygen.get_lipsync({})`:                                                                                                   `heygen.get_lipsync: missing required parameter 'lipsync_id' (a non-empty string)`,
 	} {
 		env := h.Run(context.Background(), code, luahost.RunOptions{})
 		require.False(t, env.Success, code)

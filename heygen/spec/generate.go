@@ -660,7 +660,11 @@ func (em *emitter) unionLiterals(path string, s *Schema) (string, string, error)
 			}
 			fields = append(fields, lit)
 		}
-		parts = append(parts, fmt.Sprintf("{Value: %q, Fields: %s}", assigned[i], paramList(fields)))
+		variant := fmt.Sprintf("{Value: %q, Fields: %s", assigned[i], paramList(fields))
+		if ex := exclusiveLiteral(m); ex != "" {
+			variant += ", Exclusive: " + ex
+		}
+		parts = append(parts, variant+"}")
 	}
 	sort.Strings(parts) // by value, so the order does not depend on the spec's
 	return disc, "[]registry.Variant{\n" + strings.Join(parts, ",\n") + ",\n}", nil

@@ -239,6 +239,7 @@ func renderVariants(b *strings.Builder, disc string, variants []Variant, label s
 			fmt.Fprintf(b, "When %s in %s:\n\n", when, label)
 		}
 		renderParamTable(b, v.Fields, "")
+		renderExclusive(b, v.Exclusive, "")
 		for i := range v.Fields {
 			child := "`" + v.Fields[i].Name + "` (" + when + ")"
 			if label != "" {

@@ -76,6 +76,8 @@ type Param struct {
 type Variant struct {
 	Value  string
 	Fields []Param
+	// Exclusive adds the variant's own groups of mutually exclusive fields.
+	Exclusive [][]string
 }
 
 // Example is one Lua snippet in a function's docs. Title becomes the

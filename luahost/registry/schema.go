@@ -45,6 +45,7 @@ func addUnion(s map[string]any, disc string, variants []Variant, shared []Param,
 	for i, v := range variants {
 		fields := append(append([]Param{}, shared...), v.Fields...)
 		m := objectSchema(fields, open, "")
+		addExclusive(m, v.Exclusive)
 		props := m["properties"].(map[string]any)
 		props[disc] = map[string]any{"type": "string", "const": v.Value}
 		req, _ := m["required"].([]string)

@@ -113,3 +113,18 @@ func TestCheckFindsUnionMistakes(t *testing.T) {
 	assert.Contains(t, err.Error(), `make_clip.video: variant value "url" is empty or repeated`)
 	assert.Contains(t, err.Error(), "make_clip.scenes[]: variants without a discriminator")
 }
+
+func TestVariantExclusiveGroups(t *testing.T) {
+	f := &Function{Name: "make", FullName: "demo.demo_make", Op: Write, Summary: "s", Description: "d", Handler: noop,
+		Discriminator: "type", Variants: []Variant{
+			{Value: "avatar", Fields: []Param{{Name: "type", Type: String}, {Name: "script", Type: String}, {Name: "audio_url", Type: String}},
+				Exclusive: [][]string{{"audio_url", "script"}}},
+			{Value: "image", Fields: []Param{{Name: "type", Type: String}, {Name: "script", Type: String}, {Name: "audio_url", Type: String}}},
+		}}
+	require.NoError(t, (&Integration{Name: "demo", Functions: []*Function{f}}).Check())
+	e := invalidArg(t, mustFail(f.Validate(map[string]any{"type": "avatar", "script": "a", "audio_url": "b"})))
+	assert.Equal(t, "demo.make: parameters 'audio_url' and 'script' cannot be given together", e.Message)
+	_, err := f.Validate(map[string]any{"type": "image", "script": "a", "audio_url": "b"})
+	assert.NoError(t, err, "the group belongs to the avatar variant only")
+	assert.Contains(t, f.InputSchema()["oneOf"].([]any)[0].(map[string]any), "allOf")
+}

@@ -62,19 +62,19 @@ func (s objectShape) discriminatorParam() *Param {
 }
 
 // resolve picks the variant named by the discriminator field of obj and
-// returns every field the object accepts.
-func (s objectShape) resolve(f *Function, path string, obj map[string]any) ([]Param, error) {
+// returns every field the object accepts and its exclusive groups.
+func (s objectShape) resolve(f *Function, path string, obj map[string]any) ([]Param, [][]string, error) {
 	if len(s.variants) == 0 {
-		return s.fields, nil
+		return s.fields, s.exclusive, nil
 	}
 	dp := s.discriminatorParam()
 	dpath := joinPath(path, s.disc)
 	v, ok := obj[s.disc]
 	if !ok || v == nil {
-		return nil, missing(f, dpath, dp)
+		return nil, nil, missing(f, dpath, dp)
 	}
 	if _, err := validateValue(f, dpath, dp, v); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, variant := range s.variants {
 		if variant.Value != v.(string) {
@@ -87,15 +87,15 @@ func (s objectShape) resolve(f *Function, path string, obj map[string]any) ([]Pa
 				fields = append(fields, vf)
 			}
 		}
-		return fields, nil
+		return fields, append(slices.Clone(s.exclusive), variant.Exclusive...), nil
 	}
-	return nil, invalid(f, dpath, dp, v, expectation(dp))
+	return nil, nil, invalid(f, dpath, dp, v, expectation(dp))
 }
 
 // validateObject validates the named fields of obj (a nested object, or a
 // function's arguments when path is "").
 func validateObject(f *Function, path string, s objectShape, obj map[string]any, keepExtra bool) (map[string]any, error) {
-	fields, err := s.resolve(f, path, obj)
+	fields, exclusive, err := s.resolve(f, path, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func validateObject(f *Function, path string, s objectShape, obj map[string]any,
 		}
 		out[fp.Name] = nv
 	}
-	if err := checkExclusive(f, path, s.exclusive, obj); err != nil {
+	if err := checkExclusive(f, path, exclusive, obj); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -536,7 +536,7 @@ func shapeProblems(at string, fields []Param, disc string, variants []Variant, e
 		for _, p := range v.Fields {
 			names[p.Name] = true
 		}
-		out = append(out, shapeProblems(at+"<"+v.Value+">", v.Fields, "", nil, nil)...)
+		out = append(out, shapeProblems(at+"<"+v.Value+">", v.Fields, "", nil, v.Exclusive)...)
 	}
 	for _, g := range exclusive {
 		for _, n := range g {
