@@ -201,3 +201,19 @@ func TestScriptWithoutVoiceUsesTheAvatarsDefaultVoice(t *testing.T) {
 	assert.Equal(t, "hi", body["script"])
 	assert.NotContains(t, body, "voice_id")
 }
+
+// create_video_from_template also offers the fields of the generate
+// request the seed does not name, as the spec declares them.
+func TestTemplateGenerateFieldsPassThrough(t *testing.T) {
+	f := setup(t, true)
+	ok(t, f.run(t, `return app.integrations.heygen.create_video_from_template({template_id = "template-abc123", test = true,
+  dimension = {width = 1280, height = 720}, include_gif = true, callback_id = "job-7"}).video_id`))
+	body := f.lastBody(t, "POST", "/v3/templates/template-abc123")
+	assert.Equal(t, map[string]any{"width": 1280.0, "height": 720.0}, body["dimension"])
+	assert.Equal(t, true, body["include_gif"])
+	assert.Equal(t, "job-7", body["callback_id"])
+
+	env := f.run(t, `return app.integrations.heygen.create_video_from_template({template_id = "template-abc123", test = true, dimension = {width = 100, height = 720}})`)
+	require.False(t, env.Success)
+	assert.Contains(t, env.Error.Message, "parameter 'dimension.width' must be an integer between 128 and 4096")
+}

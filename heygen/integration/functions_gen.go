@@ -1805,3 +1805,40 @@ func generatedFunctions() []*registry.Function {
 		},
 	}
 }
+
+// coveredBodyParams declares the body fields of each covered endpoint
+// whose body is one plain object, so that its hand-written function can
+// offer the fields the seed does not name.
+func coveredBodyParams() map[string][]registry.Param {
+	return map[string][]registry.Param{
+		"POST /v3/templates/{template_id}": []registry.Param{
+			{Name: "variables", Type: registry.Object, Open: true, Required: true},
+			{Name: "brand_voice_id", Type: registry.String},
+			{Name: "callback_id", Type: registry.String},
+			{Name: "callback_url", Type: registry.String},
+			{Name: "caption", Type: registry.Boolean, ServerDefault: false},
+			{Name: "dimension", Type: registry.Object, Fields: []registry.Param{
+				{Name: "width", Type: registry.Integer, Required: true, Min: registry.Ptr(128), Max: registry.Ptr(4096)},
+				{Name: "height", Type: registry.Integer, Required: true, Min: registry.Ptr(128), Max: registry.Ptr(4096)},
+			}},
+			{Name: "enable_sharing", Type: registry.Boolean, ServerDefault: false},
+			{Name: "folder_id", Type: registry.String},
+			{Name: "fps", Type: registry.Number, ServerDefault: 25.0},
+			{Name: "include_gif", Type: registry.Boolean, ServerDefault: false},
+			{Name: "keep_text_vertically_centered", Type: registry.Boolean, ServerDefault: false},
+			{Name: "reorder_music", Type: registry.Boolean, ServerDefault: true},
+			{Name: "scene_ids", Type: registry.Array, Items: &registry.Param{Type: registry.String}},
+			{Name: "subtitles", Type: registry.Object, Fields: []registry.Param{
+				{Name: "preset_name", Type: registry.String, Required: true},
+				{Name: "alignment", Type: registry.Integer, ServerDefault: int64(2)},
+				{Name: "disable_highlight", Type: registry.Boolean, ServerDefault: false},
+				{Name: "font_size", Type: registry.Integer},
+				{Name: "position", Type: registry.Object, Fields: []registry.Param{
+					{Name: "x", Type: registry.Number, ServerDefault: 0.0},
+					{Name: "y", Type: registry.Number, ServerDefault: 0.0},
+				}},
+			}},
+			{Name: "title", Type: registry.String},
+		},
+	}
+}

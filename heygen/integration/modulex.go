@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -63,13 +64,13 @@ end`}},
 			Name: "create_video_from_template", FullName: "heygen.heygen_create_video_from_template", Op: registry.Write, Flat: true,
 			Summary:     "Generate a video from a template, with optional variable overrides.",
 			Description: "Generates a video from one of your HeyGen templates, replacing the template's variables you give. Returns the new video's id and status.",
-			Params: []registry.Param{
+			Params: append([]registry.Param{
 				{Name: "template_id", Type: registry.String, Required: true, MinLen: 1, Description: "Identifier of the template to use"},
 				{Name: "test", Type: registry.Boolean, Default: false, Description: "Test mode; only with --sandbox (HeyGen's current API has no test mode)"},
 				{Name: "caption", Type: registry.Boolean, Default: false, Description: "Create the video with captions"},
 				{Name: "variables", Type: registry.Object, Open: true, Description: "Variable overrides: variable name -> {properties = {...}} (or a plain string for a text variable)"},
 				{Name: "title", Type: registry.String, Description: "Title of the new video"},
-			},
+			}, templateExtraParams()...),
 			Returns: "`{success = true, error = nil, video_id = \"...\", status = \"...\"}`, plus every other field HeyGen returns about the new video.",
 			Sections: []registry.Section{{Title: "Variables", Body: strings.Join([]string{
 				"kosmo first reads the template (`GET /v3/templates/{template_id}`) and checks every variable you pass: a name the " +
@@ -80,7 +81,8 @@ end`}},
 				"Each value is `{properties = {...}}` in HeyGen's shape (`name` and `type` are filled in from the template): " +
 					"text `{content = \"...\"}`, image/video/audio `{url = \"...\"}` or `{asset_id = \"...\"}`, character " +
 					"`{character_id = \"...\"}`, voice `{voice_id = \"...\"}`. A plain string is short for a text variable's content.",
-				"Then `POST /v3/templates/{template_id}` generates the video.",
+				"Then `POST /v3/templates/{template_id}` generates the video. The other fields of that request (`dimension`, `fps`, " +
+					"`scene_ids`, `subtitles`, `callback_url`, ...) are passed as given; their shapes come from HeyGen's spec.",
 			}, "\n\n")}},
 			Examples: []registry.Example{{Title: "Fill in a template", Code: `local r = app.integrations.heygen.create_video_from_template({
 template_id = "template-abc123",
@@ -200,11 +202,30 @@ func createVideoFromTemplate(ctx context.Context, c *registry.Call) (any, error)
 		body["caption"] = true
 	}
 	copyOptional(body, a, "title")
+	for _, p := range templateExtraParams() {
+		if v, ok := a[p.Name]; ok && v != nil {
+			body[p.Name] = v
+		}
+	}
 	v, err := s.client.Templates.GenerateRaw(ctx, id, body)
 	if err != nil {
 		return nil, mapError(f, err)
 	}
 	return flatResult(v.Raw, map[string]any{"video_id": v.ID, "status": v.Status}), nil
+}
+
+// templateExtraParams are the fields of POST /v3/templates/{template_id}
+// that create_video_from_template's seed parameters do not name; they
+// come from the spec and pass through unchanged.
+func templateExtraParams() []registry.Param {
+	seed := []string{"template_id", "test", "caption", "variables", "title"}
+	var out []registry.Param
+	for _, p := range coveredBodyParams()["POST /v3/templates/{template_id}"] {
+		if !slices.Contains(seed, p.Name) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // templateVariables starts from the template's current value of every

@@ -275,6 +275,30 @@ func integrationFile(eps []*Endpoint, entries []Entry, rules []Rule) ([]byte, er
 		}
 		b.WriteString(src)
 	}
+	b.WriteString("\t}\n}\n\n")
+	b.WriteString("// coveredBodyParams declares the body fields of each covered endpoint\n" +
+		"// whose body is one plain object, so that its hand-written function can\n" +
+		"// offer the fields the seed does not name.\n")
+	b.WriteString("func coveredBodyParams() map[string][]registry.Param {\n\treturn map[string][]registry.Param{\n")
+	for _, e := range entries {
+		ep := epOf[e.Request()]
+		if e.CoveredBy == "" || body(ep) != "json" || ep.RequestSchema == nil || len(ep.RequestSchema.OneOf) > 0 {
+			continue
+		}
+		em := newEmitter(rules, e.Request())
+		var params []string
+		for _, name := range orderedProps(ep.RequestSchema) {
+			lit, err := em.paramLiteral(name, name, ep.RequestSchema.Properties[name], slices.Contains(ep.RequestSchema.Required, name))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", e.Request(), err)
+			}
+			params = append(params, lit)
+		}
+		if err := em.unused(); err != nil {
+			return nil, fmt.Errorf("%s: %w", e.Request(), err)
+		}
+		fmt.Fprintf(&b, "\t\t%q: %s,\n", e.Request(), paramList(params))
+	}
 	b.WriteString("\t}\n}\n")
 	return gofmt(IntegrationFile, b.Bytes())
 }
