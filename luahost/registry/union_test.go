@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -127,4 +128,20 @@ func TestVariantExclusiveGroups(t *testing.T) {
 	_, err := f.Validate(map[string]any{"type": "image", "script": "a", "audio_url": "b"})
 	assert.NoError(t, err, "the group belongs to the avatar variant only")
 	assert.Contains(t, f.InputSchema()["oneOf"].([]any)[0].(map[string]any), "allOf")
+}
+
+func TestReferenceGroupsFunctionsByArea(t *testing.T) {
+	mk := func(name, area, req string) *Function {
+		return &Function{Name: name, FullName: "demo.demo_" + name, Op: Read, Summary: name + ".", Description: name + ".", Handler: noop, Area: area, Request: req}
+	}
+	ig := &Integration{Name: "demo", Title: "Demo", Functions: []*Function{
+		mk("list_a", "alpha", "GET /v3/a"), mk("list_b", "beta", "GET /v3/b"), mk("get_a", "alpha", "GET /v3/a/{id}"),
+	}}
+	assert.Equal(t, []string{"alpha", "beta"}, ig.Areas())
+	ref := ig.RenderReference()
+	alpha, beta := strings.Index(ref, "### alpha"), strings.Index(ref, "### beta")
+	require.True(t, alpha >= 0 && beta > alpha)
+	assert.Contains(t, ref[alpha:beta], "| `get_a` | read | `GET /v3/a/{id}` | get_a. |")
+	assert.Less(t, strings.Index(ref, "## get_a"), strings.Index(ref, "## list_b"), "details follow the areas too")
+	assert.Contains(t, ig.RenderFunctionPage(ig.Functions[1]), "- Request: `GET /v3/b`\n- Area: beta")
 }
