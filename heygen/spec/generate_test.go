@@ -77,9 +77,20 @@ func TestGeneratedCodeHoldsNoSpecProse(t *testing.T) {
 	require.NotEmpty(t, prose)
 	files, err := spec.Generate(specJSON, table, nil)
 	require.NoError(t, err)
+	_, _, rules := readInputs(t)
+	files["functions.txt"], files["rules.txt"] = table, rules
 	for name, src := range files {
 		for _, p := range prose {
 			assert.NotContains(t, string(src), p, "%s copies the spec's text", name)
+		}
+	}
+	// no sentence of the spec either, even inside a longer text
+	for _, p := range prose {
+		for _, sentence := range strings.Split(p, ". ") {
+			if len(strings.Fields(sentence)) < 6 {
+				continue
+			}
+			assert.NotContains(t, string(table), sentence, "functions.txt copies a sentence of the spec")
 		}
 	}
 }
