@@ -105,7 +105,18 @@ func buildCreateBody(f string, args map[string]any, resolve engineResolver) (map
 	}
 	body["resolution"] = dim.resolution
 	body["aspect_ratio"] = dim.aspect
-	copyOptional(body, args, "title", "callback_url", "callback_id")
+	copyOptional(body, args, "title", "callback_url", "callback_id", "watermark")
+	for _, k := range []string{"output_format", "fit", "remove_background"} {
+		v, ok := args[k]
+		if !ok || v == nil {
+			continue
+		}
+		if len(inputs) > 1 {
+			return nil, invalid(f, "%s applies to one-scene videos only: HeyGen's multi-scene (studio) videos do not take it", k).
+				WithDetail("param", k).WithHint("leave %s out, or make one video per scene", k)
+		}
+		body[k] = v
+	}
 	if boolArg(args, "caption") {
 		body["caption"] = map[string]any{"file_format": "srt"}
 	}
@@ -173,6 +184,11 @@ func sceneInput(f string, in map[string]any, n int, studio bool, resolve engineR
 	}
 	if e := str(in, "expressiveness"); e != "" {
 		out["expressiveness"] = e
+	}
+	copyOptional(out, in, "engine", "motion_prompt")
+	if eng, _ := in["engine"].(map[string]any); str(eng, "type") == "avatar_v" && str(in, "expressiveness") != "" {
+		return nil, invalid(f, "%s: expressiveness cannot be combined with engine avatar_v (it belongs to the Avatar IV engine)", at).
+			WithDetail("param", at+".expressiveness")
 	}
 	if bg, ok := in["background"].(map[string]any); ok {
 		b, err := background(f, at, bg, studio)

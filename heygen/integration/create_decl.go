@@ -37,7 +37,22 @@ func sceneParam() *registry.Param {
 			{Name: "asset_id", Type: registry.String, Description: "HeyGen asset id for an image background"},
 		}},
 		{Name: "expressiveness", Type: registry.String, Enum: []string{"high", "medium", "low"}, Description: "How animated a photo avatar is"},
+		avatarVideoField("engine", "Rendering engine, e.g. `{type = \"avatar_v\"}` (the avatar look's supported_api_engines lists what it takes)"),
+		avatarVideoField("motion_prompt", "Body motion and gestures, in words (photo avatars, or video avatars on avatar_v)"),
 	}}
+}
+
+// avatarVideoField declares a field of HeyGen's avatar video request
+// (POST /v3/videos, type "avatar") the seed does not name, with the shape
+// the spec gives it.
+func avatarVideoField(name, description string) registry.Param {
+	for _, p := range coveredBodyParams()["POST /v3/videos type=avatar"] {
+		if p.Name == name {
+			p.Description = description
+			return p
+		}
+	}
+	panic("heygen: POST /v3/videos has no field " + name)
 }
 
 func createVideoFunction() *registry.Function {
@@ -59,6 +74,10 @@ func createVideoFunction() *registry.Function {
 			{Name: "caption", Type: registry.Boolean, Default: false, Description: "Also produce captions (an SRT file)"},
 			{Name: "callback_url", Type: registry.String, Description: "URL HeyGen calls when the video is done"},
 			{Name: "callback_id", Type: registry.String, Description: "Your id, echoed back in webhook events"},
+			avatarVideoField("watermark", "Your own watermark image over the video (an Enterprise option at HeyGen)"),
+			avatarVideoField("output_format", "Container: mp4, or webm with a transparent background (one-scene videos)"),
+			avatarVideoField("fit", "How the avatar fills the frame (one-scene videos)"),
+			avatarVideoField("remove_background", "Remove the avatar's background (one-scene videos)"),
 		},
 		Returns: "`result.data.video_id` and `result.data.status` (plus every field HeyGen returns). " +
 			"Follow progress with `get_video` or `wait_for_video`.",
@@ -85,6 +104,9 @@ func createVideoFunction() *registry.Function {
 					"avatar looks now, so both name the same `avatar_id`.",
 				"- `test`: HeyGen's current API has no test mode, so a real call would spend credits. `test = true` is " +
 					"accepted only with `--sandbox`; against the real API it fails with invalid_argument.",
+				"- `engine` and `motion_prompt` (per scene), `watermark`, and for one-scene videos `output_format`, `fit` and " +
+					"`remove_background` are HeyGen's own fields, passed as given. `expressiveness` cannot be combined with the " +
+					"`avatar_v` engine.",
 				"- Unknown fields are refused with a suggestion, never dropped.",
 			}, "\n")},
 		},

@@ -217,3 +217,34 @@ func TestTemplateGenerateFieldsPassThrough(t *testing.T) {
 	require.False(t, env.Success)
 	assert.Contains(t, env.Error.Message, "parameter 'dimension.width' must be an integer between 128 and 4096")
 }
+
+// create_video reaches HeyGen's own fields the seed does not name, with
+// the spec's shapes and rules.
+func TestCreateVideoPassesHeyGensOwnFields(t *testing.T) {
+	f := setup(t, true)
+	ok(t, f.run(t, `
+local look
+for _, a in ipairs(app.integrations.heygen.list_avatars({}).data.avatars) do
+  for _, e in ipairs(a.supported_api_engines or {}) do
+    if e == "avatar_v" then look = a.avatar_id end
+  end
+  if look then break end
+end
+return app.integrations.heygen.create_video({video_inputs = {{character = {avatar_id = look, voice_id = "voice-xyz789"},
+  script = "hi", motion_prompt = "waves hello", engine = {type = "avatar_v"}}}, fit = "cover", test = true}).data.video_id`))
+	body := f.lastBody(t, "POST", "/v3/videos")
+	assert.Equal(t, "waves hello", body["motion_prompt"])
+	assert.Equal(t, "cover", body["fit"])
+	assert.Equal(t, map[string]any{"type": "avatar_v"}, body["engine"])
+
+	for code, want := range map[string]string{
+		`{video_inputs = {{character = {avatar_id = "a", voice_id = "v"}, script = "hi", expressiveness = "high", engine = {type = "avatar_v"}}}, test = true}`: "expressiveness cannot be combined with engine avatar_v",
+		`{video_inputs = {{character = {avatar_id = "a", voice_id = "v"}, script = "one"}, {character = {avatar_id = "a", voice_id = "v"}, script = "two"}}, output_format = "webm", test = true}`: "output_format applies to one-scene videos only",
+		`{video_inputs = {{character = {avatar_id = "a", voice_id = "v"}, script = "hi", engine = {type = "avatar_x"}}}, test = true}`: "parameter 'video_inputs[1].engine.type' must be one of: avatar_iii, avatar_iv, avatar_v",
+	} {
+		env := f.run(t, `return app.integrations.heygen.create_video(`+code+`)`)
+		require.False(t, env.Success, code)
+		assert.Equal(t, "invalid_argument", env.Error.Code)
+		assert.Contains(t, env.Error.Message, want)
+	}
+}

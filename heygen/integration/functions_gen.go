@@ -1807,8 +1807,9 @@ func generatedFunctions() []*registry.Function {
 }
 
 // coveredBodyParams declares the body fields of each covered endpoint
-// whose body is one plain object, so that its hand-written function can
-// offer the fields the seed does not name.
+// (of each variant, keyed "METHOD /path type=value", when the body is a
+// union), so that its hand-written function can offer the fields the
+// seed does not name.
 func coveredBodyParams() map[string][]registry.Param {
 	return map[string][]registry.Param{
 		"POST /v3/templates/{template_id}": []registry.Param{
@@ -1839,6 +1840,427 @@ func coveredBodyParams() map[string][]registry.Param {
 				}},
 			}},
 			{Name: "title", Type: registry.String},
+		},
+		"POST /v3/videos type=avatar": []registry.Param{
+			{Name: "type", Type: registry.String, Required: true},
+			{Name: "avatar_id", Type: registry.String, Required: true},
+			{Name: "aspect_ratio", Type: registry.String, Enum: []string{"16:9", "9:16", "4:5", "5:4", "1:1", "auto"}, ServerDefault: "16:9"},
+			{Name: "audio_asset_id", Type: registry.String},
+			{Name: "audio_url", Type: registry.String},
+			{Name: "background", Type: registry.Object, Fields: []registry.Param{
+				{Name: "type", Type: registry.String, Enum: []string{"color", "image"}, Required: true},
+				{Name: "asset_id", Type: registry.String},
+				{Name: "url", Type: registry.String},
+				{Name: "value", Type: registry.String},
+			}, Exclusive: [][]string{{"asset_id", "url"}}},
+			{Name: "callback_id", Type: registry.String},
+			{Name: "callback_url", Type: registry.String},
+			{Name: "caption", Type: registry.Object, Fields: []registry.Param{
+				{Name: "file_format", Type: registry.String, Enum: []string{"srt"}, ServerDefault: "srt"},
+				{Name: "style", Type: registry.String, Enum: []string{"default"}},
+			}},
+			{Name: "engine", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+				{Value: "avatar_iii", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"avatar_iii"}},
+				}},
+				{Value: "avatar_iv", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"avatar_iv"}},
+				}},
+				{Value: "avatar_v", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"avatar_v"}},
+					{Name: "reference_look_id", Type: registry.String},
+				}},
+			}},
+			{Name: "expressiveness", Type: registry.String, Enum: []string{"high", "medium", "low"}},
+			{Name: "fit", Type: registry.String, Enum: []string{"contain", "cover"}},
+			{Name: "motion_prompt", Type: registry.String},
+			{Name: "output_format", Type: registry.String, Enum: []string{"mp4", "webm"}, ServerDefault: "mp4"},
+			{Name: "remove_background", Type: registry.Boolean},
+			{Name: "resolution", Type: registry.String, Enum: []string{"4k", "1080p", "720p"}},
+			{Name: "script", Type: registry.String},
+			{Name: "title", Type: registry.String},
+			{Name: "voice_id", Type: registry.String},
+			{Name: "voice_settings", Type: registry.Object, Fields: []registry.Param{
+				{Name: "engine_settings", Type: registry.Object, Discriminator: "engine_type", Variants: []registry.Variant{
+					{Value: "elevenlabs", Fields: []registry.Param{
+						{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"elevenlabs"}},
+						{Name: "model", Type: registry.String, Enum: []string{"eleven_multilingual_v2", "eleven_turbo_v2_5", "eleven_flash_v2_5", "eleven_v3"}},
+						{Name: "similarity_boost", Type: registry.Number},
+						{Name: "stability", Type: registry.Number},
+						{Name: "style", Type: registry.Number},
+						{Name: "use_speaker_boost", Type: registry.Boolean},
+					}},
+					{Value: "fish", Fields: []registry.Param{
+						{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"fish"}},
+						{Name: "model", Type: registry.String, Enum: []string{"s1", "s2-pro"}},
+						{Name: "similarity", Type: registry.Number},
+						{Name: "stability", Type: registry.Number},
+					}},
+					{Value: "starfish", Fields: []registry.Param{
+						{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"starfish"}},
+					}},
+				}},
+				{Name: "locale", Type: registry.String},
+				{Name: "pitch", Type: registry.Number, ServerDefault: 0.0},
+				{Name: "speed", Type: registry.Number, ServerDefault: 1.0},
+				{Name: "volume", Type: registry.Number, ServerDefault: 1.0},
+			}},
+			{Name: "watermark", Type: registry.Object, Fields: []registry.Param{
+				{Name: "image", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+					{Value: "asset_id", Fields: []registry.Param{
+						{Name: "type", Type: registry.String, Required: true, Enum: []string{"asset_id"}},
+						{Name: "asset_id", Type: registry.String, Required: true},
+					}},
+					{Value: "base64", Fields: []registry.Param{
+						{Name: "type", Type: registry.String, Required: true, Enum: []string{"base64"}},
+						{Name: "media_type", Type: registry.String, Required: true},
+						{Name: "data", Type: registry.String, Required: true},
+					}},
+					{Value: "url", Fields: []registry.Param{
+						{Name: "type", Type: registry.String, Required: true, Enum: []string{"url"}},
+						{Name: "url", Type: registry.String, Required: true},
+					}},
+				}, Required: true},
+				{Name: "opacity", Type: registry.Number, ServerDefault: 1.0, Min: registry.Ptr(0), Max: registry.Ptr(1)},
+				{Name: "placement", Type: registry.Object, Fields: []registry.Param{
+					{Name: "offset_x", Type: registry.Number},
+					{Name: "offset_y", Type: registry.Number},
+					{Name: "position", Type: registry.String, Enum: []string{"top_left", "top_right", "bottom_left", "bottom_right"}, ServerDefault: "bottom_right"},
+				}},
+				{Name: "scale", Type: registry.Number, ServerDefault: 1.0},
+			}},
+		},
+		"POST /v3/videos type=cinematic_avatar": []registry.Param{
+			{Name: "type", Type: registry.String, Required: true},
+			{Name: "prompt", Type: registry.String, Required: true},
+			{Name: "avatar_id", Type: registry.Array, Items: &registry.Param{Type: registry.String}, Required: true},
+			{Name: "aspect_ratio", Type: registry.String, Enum: []string{"16:9", "9:16", "4:5", "5:4", "1:1", "auto"}, ServerDefault: "16:9"},
+			{Name: "auto_duration", Type: registry.Boolean, ServerDefault: false},
+			{Name: "duration", Type: registry.Integer},
+			{Name: "enhance_prompt", Type: registry.Boolean, ServerDefault: false},
+			{Name: "references", Type: registry.Array, Items: &registry.Param{Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+				{Value: "asset_id", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"asset_id"}},
+					{Name: "asset_id", Type: registry.String, Required: true},
+				}},
+				{Value: "base64", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"base64"}},
+					{Name: "media_type", Type: registry.String, Required: true},
+					{Name: "data", Type: registry.String, Required: true},
+				}},
+				{Value: "url", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"url"}},
+					{Name: "url", Type: registry.String, Required: true},
+				}},
+			}}},
+			{Name: "resolution", Type: registry.String, Enum: []string{"720p", "1080p"}, ServerDefault: "720p"},
+			{Name: "title", Type: registry.String},
+		},
+		"POST /v3/videos type=image": []registry.Param{
+			{Name: "type", Type: registry.String, Required: true},
+			{Name: "image", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+				{Value: "asset_id", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"asset_id"}},
+					{Name: "asset_id", Type: registry.String, Required: true},
+				}},
+				{Value: "base64", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"base64"}},
+					{Name: "media_type", Type: registry.String, Required: true},
+					{Name: "data", Type: registry.String, Required: true},
+				}},
+				{Value: "url", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"url"}},
+					{Name: "url", Type: registry.String, Required: true},
+				}},
+			}, Required: true},
+			{Name: "aspect_ratio", Type: registry.String, Enum: []string{"16:9", "9:16", "4:5", "5:4", "1:1", "auto"}, ServerDefault: "16:9"},
+			{Name: "audio_asset_id", Type: registry.String},
+			{Name: "audio_url", Type: registry.String},
+			{Name: "background", Type: registry.Object, Fields: []registry.Param{
+				{Name: "type", Type: registry.String, Enum: []string{"color", "image"}, Required: true},
+				{Name: "asset_id", Type: registry.String},
+				{Name: "url", Type: registry.String},
+				{Name: "value", Type: registry.String},
+			}, Exclusive: [][]string{{"asset_id", "url"}}},
+			{Name: "callback_id", Type: registry.String},
+			{Name: "callback_url", Type: registry.String},
+			{Name: "caption", Type: registry.Object, Fields: []registry.Param{
+				{Name: "file_format", Type: registry.String, Enum: []string{"srt"}, ServerDefault: "srt"},
+				{Name: "style", Type: registry.String, Enum: []string{"default"}},
+			}},
+			{Name: "expressiveness", Type: registry.String, Enum: []string{"high", "medium", "low"}},
+			{Name: "fit", Type: registry.String, Enum: []string{"contain", "cover"}},
+			{Name: "motion_prompt", Type: registry.String},
+			{Name: "output_format", Type: registry.String, Enum: []string{"mp4", "webm"}, ServerDefault: "mp4"},
+			{Name: "remove_background", Type: registry.Boolean},
+			{Name: "resolution", Type: registry.String, Enum: []string{"4k", "1080p", "720p"}},
+			{Name: "script", Type: registry.String},
+			{Name: "title", Type: registry.String},
+			{Name: "voice_id", Type: registry.String},
+			{Name: "voice_settings", Type: registry.Object, Fields: []registry.Param{
+				{Name: "engine_settings", Type: registry.Object, Discriminator: "engine_type", Variants: []registry.Variant{
+					{Value: "elevenlabs", Fields: []registry.Param{
+						{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"elevenlabs"}},
+						{Name: "model", Type: registry.String, Enum: []string{"eleven_multilingual_v2", "eleven_turbo_v2_5", "eleven_flash_v2_5", "eleven_v3"}},
+						{Name: "similarity_boost", Type: registry.Number},
+						{Name: "stability", Type: registry.Number},
+						{Name: "style", Type: registry.Number},
+						{Name: "use_speaker_boost", Type: registry.Boolean},
+					}},
+					{Value: "fish", Fields: []registry.Param{
+						{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"fish"}},
+						{Name: "model", Type: registry.String, Enum: []string{"s1", "s2-pro"}},
+						{Name: "similarity", Type: registry.Number},
+						{Name: "stability", Type: registry.Number},
+					}},
+					{Value: "starfish", Fields: []registry.Param{
+						{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"starfish"}},
+					}},
+				}},
+				{Name: "locale", Type: registry.String},
+				{Name: "pitch", Type: registry.Number, ServerDefault: 0.0},
+				{Name: "speed", Type: registry.Number, ServerDefault: 1.0},
+				{Name: "volume", Type: registry.Number, ServerDefault: 1.0},
+			}},
+			{Name: "watermark", Type: registry.Object, Fields: []registry.Param{
+				{Name: "image", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+					{Value: "asset_id", Fields: []registry.Param{
+						{Name: "type", Type: registry.String, Required: true, Enum: []string{"asset_id"}},
+						{Name: "asset_id", Type: registry.String, Required: true},
+					}},
+					{Value: "base64", Fields: []registry.Param{
+						{Name: "type", Type: registry.String, Required: true, Enum: []string{"base64"}},
+						{Name: "media_type", Type: registry.String, Required: true},
+						{Name: "data", Type: registry.String, Required: true},
+					}},
+					{Value: "url", Fields: []registry.Param{
+						{Name: "type", Type: registry.String, Required: true, Enum: []string{"url"}},
+						{Name: "url", Type: registry.String, Required: true},
+					}},
+				}, Required: true},
+				{Name: "opacity", Type: registry.Number, ServerDefault: 1.0, Min: registry.Ptr(0), Max: registry.Ptr(1)},
+				{Name: "placement", Type: registry.Object, Fields: []registry.Param{
+					{Name: "offset_x", Type: registry.Number},
+					{Name: "offset_y", Type: registry.Number},
+					{Name: "position", Type: registry.String, Enum: []string{"top_left", "top_right", "bottom_left", "bottom_right"}, ServerDefault: "bottom_right"},
+				}},
+				{Name: "scale", Type: registry.Number, ServerDefault: 1.0},
+			}},
+		},
+		"POST /v3/videos type=studio": []registry.Param{
+			{Name: "type", Type: registry.String, Required: true},
+			{Name: "scenes", Type: registry.Array, Items: &registry.Param{Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+				{Value: "avatar_video", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"avatar_video"}},
+					{Name: "input", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+						{Value: "avatar", Fields: []registry.Param{
+							{Name: "type", Type: registry.String, Required: true, Enum: []string{"avatar"}},
+							{Name: "avatar_id", Type: registry.String, Required: true},
+							{Name: "audio_asset_id", Type: registry.String},
+							{Name: "audio_url", Type: registry.String},
+							{Name: "background", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+								{Value: "color", Fields: []registry.Param{
+									{Name: "type", Type: registry.String, Required: true, Enum: []string{"color"}},
+									{Name: "color", Type: registry.String, Required: true},
+								}},
+							}},
+							{Name: "engine", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+								{Value: "avatar_iii", Fields: []registry.Param{
+									{Name: "type", Type: registry.String, Required: true, Enum: []string{"avatar_iii"}},
+								}},
+								{Value: "avatar_iv", Fields: []registry.Param{
+									{Name: "type", Type: registry.String, Required: true, Enum: []string{"avatar_iv"}},
+								}},
+								{Value: "avatar_v", Fields: []registry.Param{
+									{Name: "type", Type: registry.String, Required: true, Enum: []string{"avatar_v"}},
+									{Name: "reference_look_id", Type: registry.String},
+								}},
+							}},
+							{Name: "expressiveness", Type: registry.String, Enum: []string{"high", "medium", "low"}},
+							{Name: "motion_prompt", Type: registry.String},
+							{Name: "script", Type: registry.String},
+							{Name: "voice_id", Type: registry.String},
+							{Name: "voice_settings", Type: registry.Object, Fields: []registry.Param{
+								{Name: "engine_settings", Type: registry.Object, Discriminator: "engine_type", Variants: []registry.Variant{
+									{Value: "elevenlabs", Fields: []registry.Param{
+										{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"elevenlabs"}},
+										{Name: "model", Type: registry.String, Enum: []string{"eleven_multilingual_v2", "eleven_turbo_v2_5", "eleven_flash_v2_5", "eleven_v3"}},
+										{Name: "similarity_boost", Type: registry.Number},
+										{Name: "stability", Type: registry.Number},
+										{Name: "style", Type: registry.Number},
+										{Name: "use_speaker_boost", Type: registry.Boolean},
+									}},
+									{Value: "fish", Fields: []registry.Param{
+										{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"fish"}},
+										{Name: "model", Type: registry.String, Enum: []string{"s1", "s2-pro"}},
+										{Name: "similarity", Type: registry.Number},
+										{Name: "stability", Type: registry.Number},
+									}},
+									{Value: "starfish", Fields: []registry.Param{
+										{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"starfish"}},
+									}},
+								}},
+								{Name: "locale", Type: registry.String},
+								{Name: "pitch", Type: registry.Number, ServerDefault: 0.0},
+								{Name: "speed", Type: registry.Number, ServerDefault: 1.0},
+								{Name: "volume", Type: registry.Number, ServerDefault: 1.0},
+							}},
+						}, Exclusive: [][]string{{"audio_asset_id", "script"}, {"audio_url", "script"}}},
+						{Value: "image", Fields: []registry.Param{
+							{Name: "type", Type: registry.String, Required: true, Enum: []string{"image"}},
+							{Name: "image", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+								{Value: "asset_id", Fields: []registry.Param{
+									{Name: "type", Type: registry.String, Required: true, Enum: []string{"asset_id"}},
+									{Name: "asset_id", Type: registry.String, Required: true},
+								}},
+								{Value: "base64", Fields: []registry.Param{
+									{Name: "type", Type: registry.String, Required: true, Enum: []string{"base64"}},
+									{Name: "media_type", Type: registry.String, Required: true},
+									{Name: "data", Type: registry.String, Required: true},
+								}},
+								{Value: "url", Fields: []registry.Param{
+									{Name: "type", Type: registry.String, Required: true, Enum: []string{"url"}},
+									{Name: "url", Type: registry.String, Required: true},
+								}},
+							}, Required: true},
+							{Name: "audio_asset_id", Type: registry.String},
+							{Name: "audio_url", Type: registry.String},
+							{Name: "expressiveness", Type: registry.String, Enum: []string{"high", "medium", "low"}},
+							{Name: "motion_prompt", Type: registry.String},
+							{Name: "script", Type: registry.String},
+							{Name: "voice_id", Type: registry.String},
+							{Name: "voice_settings", Type: registry.Object, Fields: []registry.Param{
+								{Name: "engine_settings", Type: registry.Object, Discriminator: "engine_type", Variants: []registry.Variant{
+									{Value: "elevenlabs", Fields: []registry.Param{
+										{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"elevenlabs"}},
+										{Name: "model", Type: registry.String, Enum: []string{"eleven_multilingual_v2", "eleven_turbo_v2_5", "eleven_flash_v2_5", "eleven_v3"}},
+										{Name: "similarity_boost", Type: registry.Number},
+										{Name: "stability", Type: registry.Number},
+										{Name: "style", Type: registry.Number},
+										{Name: "use_speaker_boost", Type: registry.Boolean},
+									}},
+									{Value: "fish", Fields: []registry.Param{
+										{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"fish"}},
+										{Name: "model", Type: registry.String, Enum: []string{"s1", "s2-pro"}},
+										{Name: "similarity", Type: registry.Number},
+										{Name: "stability", Type: registry.Number},
+									}},
+									{Value: "starfish", Fields: []registry.Param{
+										{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"starfish"}},
+									}},
+								}},
+								{Name: "locale", Type: registry.String},
+								{Name: "pitch", Type: registry.Number, ServerDefault: 0.0},
+								{Name: "speed", Type: registry.Number, ServerDefault: 1.0},
+								{Name: "volume", Type: registry.Number, ServerDefault: 1.0},
+							}},
+						}, Exclusive: [][]string{{"audio_asset_id", "script"}, {"audio_url", "script"}}},
+					}, Required: true},
+				}},
+				{Value: "image", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"image"}},
+					{Name: "source", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+						{Value: "asset_id", Fields: []registry.Param{
+							{Name: "type", Type: registry.String, Required: true, Enum: []string{"asset_id"}},
+							{Name: "asset_id", Type: registry.String, Required: true},
+						}},
+						{Value: "base64", Fields: []registry.Param{
+							{Name: "type", Type: registry.String, Required: true, Enum: []string{"base64"}},
+							{Name: "media_type", Type: registry.String, Required: true},
+							{Name: "data", Type: registry.String, Required: true},
+						}},
+						{Value: "url", Fields: []registry.Param{
+							{Name: "type", Type: registry.String, Required: true, Enum: []string{"url"}},
+							{Name: "url", Type: registry.String, Required: true},
+						}},
+					}, Required: true},
+					{Name: "audio_asset_id", Type: registry.String},
+					{Name: "audio_url", Type: registry.String},
+					{Name: "duration", Type: registry.Number},
+					{Name: "script", Type: registry.String},
+					{Name: "voice_id", Type: registry.String},
+					{Name: "voice_settings", Type: registry.Object, Fields: []registry.Param{
+						{Name: "engine_settings", Type: registry.Object, Discriminator: "engine_type", Variants: []registry.Variant{
+							{Value: "elevenlabs", Fields: []registry.Param{
+								{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"elevenlabs"}},
+								{Name: "model", Type: registry.String, Enum: []string{"eleven_multilingual_v2", "eleven_turbo_v2_5", "eleven_flash_v2_5", "eleven_v3"}},
+								{Name: "similarity_boost", Type: registry.Number},
+								{Name: "stability", Type: registry.Number},
+								{Name: "style", Type: registry.Number},
+								{Name: "use_speaker_boost", Type: registry.Boolean},
+							}},
+							{Value: "fish", Fields: []registry.Param{
+								{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"fish"}},
+								{Name: "model", Type: registry.String, Enum: []string{"s1", "s2-pro"}},
+								{Name: "similarity", Type: registry.Number},
+								{Name: "stability", Type: registry.Number},
+							}},
+							{Value: "starfish", Fields: []registry.Param{
+								{Name: "engine_type", Type: registry.String, Required: true, Enum: []string{"starfish"}},
+							}},
+						}},
+						{Name: "locale", Type: registry.String},
+						{Name: "pitch", Type: registry.Number, ServerDefault: 0.0},
+						{Name: "speed", Type: registry.Number, ServerDefault: 1.0},
+						{Name: "volume", Type: registry.Number, ServerDefault: 1.0},
+					}},
+				}, Exclusive: [][]string{{"audio_asset_id", "duration"}, {"audio_asset_id", "script"}, {"audio_url", "duration"}, {"audio_url", "script"}, {"duration", "script"}, {"duration", "source"}}},
+				{Value: "video", Fields: []registry.Param{
+					{Name: "type", Type: registry.String, Required: true, Enum: []string{"video"}},
+					{Name: "source", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+						{Value: "asset_id", Fields: []registry.Param{
+							{Name: "type", Type: registry.String, Required: true, Enum: []string{"asset_id"}},
+							{Name: "asset_id", Type: registry.String, Required: true},
+						}},
+						{Value: "base64", Fields: []registry.Param{
+							{Name: "type", Type: registry.String, Required: true, Enum: []string{"base64"}},
+							{Name: "media_type", Type: registry.String, Required: true},
+							{Name: "data", Type: registry.String, Required: true},
+						}},
+						{Value: "url", Fields: []registry.Param{
+							{Name: "type", Type: registry.String, Required: true, Enum: []string{"url"}},
+							{Name: "url", Type: registry.String, Required: true},
+						}},
+					}, Required: true},
+					{Name: "playback", Type: registry.Object, Fields: []registry.Param{
+						{Name: "mute", Type: registry.Boolean, ServerDefault: false},
+						{Name: "volume", Type: registry.Number, ServerDefault: 1.0},
+					}},
+				}},
+			}}, Required: true},
+			{Name: "aspect_ratio", Type: registry.String, Enum: []string{"16:9", "9:16", "4:5", "5:4", "1:1", "auto"}, ServerDefault: "16:9"},
+			{Name: "callback_id", Type: registry.String},
+			{Name: "callback_url", Type: registry.String},
+			{Name: "caption", Type: registry.Object, Fields: []registry.Param{
+				{Name: "file_format", Type: registry.String, Enum: []string{"srt"}, ServerDefault: "srt"},
+				{Name: "style", Type: registry.String, Enum: []string{"default"}},
+			}},
+			{Name: "resolution", Type: registry.String, Enum: []string{"4k", "1080p", "720p"}},
+			{Name: "title", Type: registry.String},
+			{Name: "watermark", Type: registry.Object, Fields: []registry.Param{
+				{Name: "image", Type: registry.Object, Discriminator: "type", Variants: []registry.Variant{
+					{Value: "asset_id", Fields: []registry.Param{
+						{Name: "type", Type: registry.String, Required: true, Enum: []string{"asset_id"}},
+						{Name: "asset_id", Type: registry.String, Required: true},
+					}},
+					{Value: "base64", Fields: []registry.Param{
+						{Name: "type", Type: registry.String, Required: true, Enum: []string{"base64"}},
+						{Name: "media_type", Type: registry.String, Required: true},
+						{Name: "data", Type: registry.String, Required: true},
+					}},
+					{Value: "url", Fields: []registry.Param{
+						{Name: "type", Type: registry.String, Required: true, Enum: []string{"url"}},
+						{Name: "url", Type: registry.String, Required: true},
+					}},
+				}, Required: true},
+				{Name: "opacity", Type: registry.Number, ServerDefault: 1.0, Min: registry.Ptr(0), Max: registry.Ptr(1)},
+				{Name: "placement", Type: registry.Object, Fields: []registry.Param{
+					{Name: "offset_x", Type: registry.Number},
+					{Name: "offset_y", Type: registry.Number},
+					{Name: "position", Type: registry.String, Enum: []string{"top_left", "top_right", "bottom_left", "bottom_right"}, ServerDefault: "bottom_right"},
+				}},
+				{Name: "scale", Type: registry.Number, ServerDefault: 1.0},
+			}},
 		},
 	}
 }

@@ -277,27 +277,47 @@ func integrationFile(eps []*Endpoint, entries []Entry, rules []Rule) ([]byte, er
 	}
 	b.WriteString("\t}\n}\n\n")
 	b.WriteString("// coveredBodyParams declares the body fields of each covered endpoint\n" +
-		"// whose body is one plain object, so that its hand-written function can\n" +
-		"// offer the fields the seed does not name.\n")
+		"// (of each variant, keyed \"METHOD /path type=value\", when the body is a\n" +
+		"// union), so that its hand-written function can offer the fields the\n" +
+		"// seed does not name.\n")
 	b.WriteString("func coveredBodyParams() map[string][]registry.Param {\n\treturn map[string][]registry.Param{\n")
 	for _, e := range entries {
 		ep := epOf[e.Request()]
-		if e.CoveredBy == "" || body(ep) != "json" || ep.RequestSchema == nil || len(ep.RequestSchema.OneOf) > 0 {
+		if e.CoveredBy == "" || body(ep) != "json" || ep.RequestSchema == nil {
 			continue
 		}
+		rs := ep.RequestSchema
 		em := newEmitter(rules, e.Request())
-		var params []string
-		for _, name := range orderedProps(ep.RequestSchema) {
-			lit, err := em.paramLiteral(name, name, ep.RequestSchema.Properties[name], slices.Contains(ep.RequestSchema.Required, name))
+		shapes := map[string]*Schema{e.Request(): rs}
+		keys := []string{e.Request()}
+		if len(rs.OneOf) > 0 {
+			assigned, err := assignVariants(rs)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", e.Request(), err)
 			}
-			params = append(params, lit)
+			shapes, keys = map[string]*Schema{}, nil
+			for i, m := range rs.OneOf {
+				key := e.Request() + " " + rs.Discriminator.PropertyName + "=" + assigned[i]
+				shapes[key] = m
+				keys = append(keys, key)
+			}
+			sort.Strings(keys)
+		}
+		for _, key := range keys {
+			shape := shapes[key]
+			var params []string
+			for _, name := range orderedProps(shape) {
+				lit, err := em.paramLiteral(name, name, shape.Properties[name], slices.Contains(shape.Required, name))
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", key, err)
+				}
+				params = append(params, lit)
+			}
+			fmt.Fprintf(&b, "\t\t%q: %s,\n", key, paramList(params))
 		}
 		if err := em.unused(); err != nil {
 			return nil, fmt.Errorf("%s: %w", e.Request(), err)
 		}
-		fmt.Fprintf(&b, "\t\t%q: %s,\n", e.Request(), paramList(params))
 	}
 	b.WriteString("\t}\n}\n")
 	return gofmt(IntegrationFile, b.Bytes())
