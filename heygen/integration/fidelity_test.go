@@ -238,9 +238,9 @@ return app.integrations.heygen.create_video({video_inputs = {{character = {avata
 	assert.Equal(t, map[string]any{"type": "avatar_v"}, body["engine"])
 
 	for code, want := range map[string]string{
-		`{video_inputs = {{character = {avatar_id = "a", voice_id = "v"}, script = "hi", expressiveness = "high", engine = {type = "avatar_v"}}}, test = true}`: "expressiveness cannot be combined with engine avatar_v",
+		`{video_inputs = {{character = {avatar_id = "a", voice_id = "v"}, script = "hi", expressiveness = "high", engine = {type = "avatar_v"}}}, test = true}`:                                    "expressiveness cannot be combined with engine avatar_v",
 		`{video_inputs = {{character = {avatar_id = "a", voice_id = "v"}, script = "one"}, {character = {avatar_id = "a", voice_id = "v"}, script = "two"}}, output_format = "webm", test = true}`: "output_format applies to one-scene videos only",
-		`{video_inputs = {{character = {avatar_id = "a", voice_id = "v"}, script = "hi", engine = {type = "avatar_x"}}}, test = true}`: "parameter 'video_inputs[1].engine.type' must be one of: avatar_iii, avatar_iv, avatar_v",
+		`{video_inputs = {{character = {avatar_id = "a", voice_id = "v"}, script = "hi", engine = {type = "avatar_x"}}}, test = true}`:                                                             "parameter 'video_inputs[1].engine.type' must be one of: avatar_iii, avatar_iv, avatar_v",
 	} {
 		env := f.run(t, `return app.integrations.heygen.create_video(`+code+`)`)
 		require.False(t, env.Success, code)
