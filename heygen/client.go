@@ -314,7 +314,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		resp, sendErr := c.send(ctx, method, target, payload)
 
 		in := retryInput{
-			Method:     method,
+			Method:     retryMethod(ctx, method),
 			Attempt:    attempt,
 			MaxRetries: c.maxRetries,
 			Err:        sendErr,
@@ -372,6 +372,9 @@ func (c *Client) send(ctx context.Context, method, target string, payload []byte
 	req.Header.Set("X-Api-Key", c.apiKey)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
+	if key := idempotencyKeyOf(ctx); key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -521,7 +524,7 @@ func getPage[T any](ctx context.Context, c *Client, path string, query url.Value
 		if firstByte(data) != '[' {
 			return nil, c.malformed(method, path, resp, `response "data" is not an array`)
 		}
-		if err := json.Unmarshal(data, &page.Data); err != nil {
+		if _, err := decodeItems(data, &page.Data); err != nil {
 			return nil, c.malformed(method, path, resp, fmt.Sprintf("cannot decode response data: %v", err))
 		}
 	}
@@ -584,7 +587,7 @@ func decodeRaw(b []byte) (map[string]any, error) {
 // unmarshalWithRaw decodes b into typed (a pointer to a struct type without
 // its own UnmarshalJSON method) and returns the same object as a raw map.
 func unmarshalWithRaw(b []byte, typed any) (map[string]any, error) {
-	if err := json.Unmarshal(b, typed); err != nil {
+	if err := decodeTolerant(b, typed); err != nil {
 		return nil, err
 	}
 	return decodeRaw(b)

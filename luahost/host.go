@@ -100,6 +100,8 @@ type Host struct {
 	pages    pageSet  // built on first use: most runs never read the docs
 	pool     chan *lua.LState
 	cache    *protoCache
+	// errorDetails are the detail fields copied onto error values.
+	errorDetails []string
 }
 
 // New validates the options and returns a Host.
@@ -135,6 +137,7 @@ func New(opts Options) (*Host, error) {
 		h.bindings[ig.Name] = b
 		h.order = append(h.order, ig.Name)
 	}
+	h.errorDetails = errorDetailsOf(opts.Integrations)
 	return h, nil
 }
 

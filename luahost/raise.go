@@ -2,12 +2,34 @@ package luahost
 
 import (
 	"fmt"
+	"slices"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
 	"github.com/kosmo-dev/kosmo/luahost/luaconv"
 )
+
+// errorDetailKeys are the details every error value carries when set;
+// integrations add their own through registry.Integration.ErrorDetails.
+var errorDetailKeys = []string{"status", "request_id", "param", "function", "retry_after"}
+
+// errorDetailsOf returns errorDetailKeys plus every bound integration's own
+// detail fields, without repeats.
+func errorDetailsOf(bindings []Binding) []string {
+	keys := append([]string(nil), errorDetailKeys...)
+	for _, b := range bindings {
+		if b.Integration == nil {
+			continue
+		}
+		for _, k := range b.Integration.ErrorDetails {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
+}
 
 // errorMetaKey names the registry slot of the metatable shared by error
 // tables, so that the host recognises them when they leave the chunk.
@@ -40,13 +62,18 @@ func errorTable(L *lua.LState, e *errcode.Error) *lua.LTable {
 	if e.Hint != "" {
 		t.RawSetString("hint", lua.LString(e.Hint))
 	}
-	for _, k := range []string{"status", "request_id", "param", "function", "heygen_code", "retry_after"} {
+	r := runOf(L)
+	keys := errorDetailKeys
+	if r != nil && r.host != nil {
+		keys = r.host.errorDetails
+	}
+	for _, k := range keys {
 		if v, ok := e.Details[k]; ok {
 			t.RawSetString(k, luaconv.ToLua(L, v))
 		}
 	}
 	L.SetMetatable(t, errorMeta(L))
-	if r := runOf(L); r != nil {
+	if r != nil {
 		r.rememberError(t, e)
 	}
 	return t

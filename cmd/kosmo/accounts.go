@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 	"sort"
@@ -51,7 +52,7 @@ func buildBindings(st *State, cfg *Config, account string) ([]luahost.Binding, e
 			all = append(all, namesOf(b.Accounts)...)
 		}
 		return nil, errcode.New(errcode.UnknownAccount, "--account %s: no such account (configured: %s)", account, listOr(all, "none")).
-			WithHint("set HEYGEN_API_KEY_%s or declare [integrations.heygen.accounts.%s] in the config file", strings.ToUpper(account), account)
+			WithHint("%s", accountHint(account))
 	}
 	return out, nil
 }
@@ -122,7 +123,7 @@ func resolveAccounts(st *State, cfg *Config, ig *registry.Integration, ic Integr
 		if a.BaseURL == "" {
 			a.BaseURL = base
 		}
-		if err := checkBaseURL(st, a.BaseURL); err != nil {
+		if err := checkBaseURL(st, a.BaseURL, ig.Credential.AllowHTTPEnv); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
@@ -131,21 +132,37 @@ func resolveAccounts(st *State, cfg *Config, ig *registry.Integration, ic Integr
 }
 
 // checkBaseURL refuses a plain-http URL to a non-loopback host: the API key
-// would cross the network in clear text. HEYGEN_ALLOW_HTTP=1 allows it.
-func checkBaseURL(st *State, raw string) error {
+// would cross the network in clear text. The integration's AllowHTTPEnv
+// variable (HEYGEN_ALLOW_HTTP for HeyGen), when set, allows it.
+func checkBaseURL(st *State, raw, allowEnv string) error {
 	if raw == "" {
 		return nil
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return errcode.New(errcode.ConfigError, "base URL %q is not an http(s) URL", raw).
-			WithHint("use a URL such as https://api.heygen.com")
+			WithHint("use an https URL such as https://api.example.com")
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) && st.Getenv("HEYGEN_ALLOW_HTTP") == "" {
-		return errcode.New(errcode.ConfigError, "base URL %q uses plain http to a remote host: the API key would travel unencrypted", raw).
-			WithHint("use https, or set HEYGEN_ALLOW_HTTP=1 if you really mean it")
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) && (allowEnv == "" || st.Getenv(allowEnv) == "") {
+		e := errcode.New(errcode.ConfigError, "base URL %q uses plain http to a remote host: the API key would travel unencrypted", raw)
+		if allowEnv != "" {
+			return e.WithHint("use https, or set %s=1 if you really mean it", allowEnv)
+		}
+		return e.WithHint("use https")
 	}
 	return nil
+}
+
+// accountHint tells how to add the named account to each integration.
+func accountHint(account string) string {
+	var ways []string
+	for _, ig := range builtinIntegrations() {
+		if env := ig.Credential.EnvVar; env != "" {
+			ways = append(ways, fmt.Sprintf("set %s_%s", env, strings.ToUpper(account)))
+		}
+		ways = append(ways, fmt.Sprintf("declare [integrations.%s.accounts.%s] in the config file", ig.Name, account))
+	}
+	return strings.Join(ways, " or ")
 }
 
 func isLoopback(host string) bool {

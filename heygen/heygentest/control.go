@@ -4,7 +4,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 )
+
+func clockView(now time.Time) map[string]any {
+	return map[string]any{"now": now.UTC().Format(time.RFC3339Nano), "unix": now.Unix()}
+}
 
 // serveControl handles the control API under /_sandbox/. It needs no key,
 // is never logged, and is not subject to faults or latency.
@@ -15,6 +20,8 @@ import (
 //	DELETE /_sandbox/faults    clear all faults
 //	GET    /_sandbox/requests  the request log, oldest first
 //	DELETE /_sandbox/requests  empty the request log
+//	GET    /_sandbox/clock     the server's current time
+//	POST   /_sandbox/clock     move the clock forward: {"advance": "2h"}
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	writeReply(w, s.control(r))
 }
@@ -25,6 +32,7 @@ func (s *Server) control(r *http.Request) reply {
 		"/_sandbox/health":   {"GET"},
 		"/_sandbox/faults":   {"DELETE", "GET", "POST"},
 		"/_sandbox/requests": {"DELETE", "GET"},
+		"/_sandbox/clock":    {"GET", "POST"},
 	}
 	allowed, known := methods[path]
 	if !known {
@@ -42,7 +50,7 @@ func (s *Server) control(r *http.Request) reply {
 	case "GET /_sandbox/faults":
 		return ok(single{Data: s.Faults()})
 	case "POST /_sandbox/faults":
-		body, tooLarge := readBody(r)
+		body, tooLarge := readBody(r, maxBodyBytes)
 		if tooLarge {
 			return (&apiError{status: http.StatusRequestEntityTooLarge, code: "payload_too_large", message: "The fault description is too large."}).reply()
 		}
@@ -58,6 +66,22 @@ func (s *Server) control(r *http.Request) reply {
 		n := len(s.Faults())
 		s.ClearFaults()
 		return ok(single{Data: map[string]int{"cleared": n}})
+	case "GET /_sandbox/clock":
+		return ok(single{Data: clockView(s.now())})
+	case "POST /_sandbox/clock":
+		body, _ := readBody(r, maxBodyBytes)
+		var in struct {
+			Advance string `json:"advance"`
+		}
+		if err := json.Unmarshal(body, &in); err != nil {
+			return invalidParam("", "Invalid clock request: %v.", err).reply()
+		}
+		d, err := time.ParseDuration(in.Advance)
+		if err != nil || d < 0 {
+			return invalidParam("advance", "advance must be a non-negative Go duration such as \"90s\" or \"2h\", got %q.", in.Advance).reply()
+		}
+		s.Advance(d)
+		return ok(single{Data: clockView(s.now())})
 	case "GET /_sandbox/requests":
 		return ok(single{Data: s.Requests()})
 	default: // DELETE /_sandbox/requests

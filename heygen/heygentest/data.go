@@ -42,6 +42,11 @@ type tenant struct {
 	byID    map[string]*video
 	lastSeq int64
 	made    int
+
+	store *store // records of the other resources, made on first use
+	// avatars and voices this tenant created, renamed or deleted
+	av *avatarState
+	vc *voiceState
 }
 
 func newTenant(cat *catalog, id string, b billingKind) *tenant {

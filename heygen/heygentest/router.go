@@ -13,31 +13,47 @@ type route struct {
 	pattern string
 	handle  func(*call) reply
 	segs    []string
+	// checked routes have their query and JSON body validated against the
+	// endpoint facts before the handler runs (the decoded body is in
+	// call.json); the older handlers validate with their own wording.
+	checked bool
 }
 
 func newRoute(method, pattern string, h func(*call) reply) route {
 	return route{method: method, pattern: pattern, handle: h, segs: strings.Split(strings.TrimPrefix(pattern, "/"), "/")}
 }
 
-// apiRoutes lists every endpoint the sandbox implements.
+// checkedRoute is a route whose request is validated from the facts.
+func checkedRoute(method, pattern string, h func(*call) reply) route {
+	rt := newRoute(method, pattern, h)
+	rt.checked = true
+	return rt
+}
+
+// apiRoutes lists every endpoint the sandbox implements: all of HeyGen's
+// v3 API. The handlers live in one file per resource group.
 func (s *Server) apiRoutes() []route {
-	return []route{
-		newRoute("GET", "/v3/videos", s.listVideos),
-		newRoute("POST", "/v3/videos", s.createVideo),
-		newRoute("GET", "/v3/videos/{video_id}", s.getVideo),
-		newRoute("DELETE", "/v3/videos/{video_id}", s.deleteVideo),
-		newRoute("GET", "/v3/avatars", s.listAvatarGroups),
-		newRoute("GET", "/v3/avatars/{group_id}", s.getAvatarGroup),
-		newRoute("GET", "/v3/avatars/looks", s.listAvatarLooks),
-		newRoute("GET", "/v3/avatars/looks/{look_id}", s.getAvatarLook),
-		newRoute("GET", "/v3/voices", s.listVoices),
-		newRoute("GET", "/v3/voices/{voice_id}", s.getVoice),
-		newRoute("GET", "/v3/users/me", s.getCurrentUser),
-		newRoute("GET", "/v3/templates", s.listTemplates),
-		newRoute("GET", "/v3/templates/{template_id}", s.getTemplate),
-		newRoute("POST", "/v3/templates/{template_id}", s.generateFromTemplate),
-		newRoute("GET", "/v3/webhooks/event-types", s.listWebhookEventTypes),
+	var routes []route
+	for _, group := range [][]route{
+		s.videoRoutes(),
+		s.avatarRoutes(),
+		s.voiceRoutes(),
+		s.userRoutes(),
+		s.templateRoutes(),
+		s.webhookRoutes(),
+		s.assetRoutes(),
+		s.audioRoutes(),
+		s.brandRoutes(),
+		s.lipsyncRoutes(),
+		s.translationRoutes(),
+		s.proofreadRoutes(),
+		s.videoAgentRoutes(),
+		s.backgroundRemovalRoutes(),
+		s.clippingRoutes(),
+	} {
+		routes = append(routes, group...)
 	}
+	return routes
 }
 
 // matchRoute finds the route for an escaped path. Among the patterns that

@@ -2,15 +2,20 @@
 // tests, CI, benchmarks and sandbox runs.
 //
 // The Server is a plain http.Handler, so it can be mounted on an
-// httptest.Server or a real listener. It serves the video, avatar, voice,
-// template, user and webhook-event-type endpoints with the same paths,
-// query parameters, envelopes and error bodies as the real API, keeps one
-// isolated copy of its deterministic seed data per API key, moves created
-// videos through pending → processing → completed (or failed) on a clock
-// the caller controls, logs every request (without the key), and can inject
-// faults such as rate limits, slow or malformed responses and dropped
-// connections. A small control API under /_sandbox/ exposes the log and the
-// fault list over HTTP for out-of-process use.
+// httptest.Server or a real listener. It serves every endpoint of HeyGen's
+// v3 API (videos, avatars, voices, templates, assets and uploads, lipsync,
+// video translation and proofreading, the video agent, background
+// removal, AI clipping, batches, webhooks, brand kits, the current user)
+// with the same paths, query parameters, envelopes and error bodies as the
+// real API. It keeps one isolated copy of its deterministic seed data per
+// API key, moves every asynchronous job (videos, translations, lipsyncs,
+// avatars, voice clones, ...) through its statuses on a clock the caller
+// controls, serves the files behind the URLs it hands out (presigned,
+// expiring, with Range support), logs every request (without the key),
+// and can inject faults such as rate limits, slow, cut or malformed
+// responses and dropped connections. A small control API under /_sandbox/
+// exposes the log, the fault list and the clock over HTTP for
+// out-of-process use.
 package heygentest
 
 import (
@@ -42,6 +47,9 @@ type Options struct {
 	// Latency is slept (honouring the request context) before every API
 	// response. Zero means none.
 	Latency time.Duration
+	// URLTTL is how long the media URLs in responses stay valid, on the
+	// server's clock. Zero means one hour.
+	URLTTL time.Duration
 }
 
 // Request is one entry of the request log. It never holds the API key.
@@ -69,6 +77,10 @@ type Server struct {
 	routes []route
 
 	mu      sync.Mutex
+	offset  time.Duration // added to the clock by Advance
+	secret  []byte        // signs media URLs
+	uploads map[string]*uploadSlot
+	blobs   map[string][]byte // uploaded asset content by asset id
 	tenants map[string]*tenant
 	reqSeq  uint64
 	log     []Request
@@ -107,12 +119,26 @@ func New(o Options) *Server {
 	if o.Latency < 0 {
 		o.Latency = 0
 	}
-	s := &Server{opts: o, cat: seedCatalog(), tenants: map[string]*tenant{}}
+	s := &Server{opts: o, cat: seedCatalog(), tenants: map[string]*tenant{},
+		secret: newSecret(), uploads: map[string]*uploadSlot{}, blobs: map[string][]byte{}}
 	s.routes = s.apiRoutes()
 	return s
 }
 
-func (s *Server) now() time.Time { return s.opts.Clock() }
+func (s *Server) now() time.Time {
+	s.mu.Lock()
+	off := s.offset
+	s.mu.Unlock()
+	return s.opts.Clock().Add(off)
+}
+
+// Advance moves the server's clock forward by d (on top of Options.Clock):
+// jobs progress and handed-out URLs expire as if d had passed.
+func (s *Server) Advance(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.offset += d
+}
 
 // Requests returns a copy of the request log, oldest first. Control API
 // calls under /_sandbox/ are not logged. The log keeps the latest 10,000
@@ -156,6 +182,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveControl(w, r)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, mediaPrefix) {
+		s.serveMedia(w, r, reqID)
+		return
+	}
 	s.serveAPI(w, r, reqID)
 }
 
@@ -171,18 +201,21 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, reqID string) 
 	if hasKey {
 		entry.KeyLabel = keyLabel(key)
 	}
-	body, tooLarge := readBody(r)
+	body, tooLarge := readBody(r, bodyLimit(r))
 	if len(body) > maxLoggedBody {
 		entry.Body = string(body[:maxLoggedBody])
 	} else {
 		entry.Body = string(body)
 	}
 	status := 0
+	recorded := false
 	// Deferred so that the entry is written even when a reset fault aborts
 	// the handler with a panic.
 	defer func() {
-		entry.Status = status
-		s.record(entry)
+		if !recorded {
+			entry.Status = status
+			s.record(entry)
+		}
 	}()
 
 	if !sleepCtx(r.Context(), s.opts.Latency) {
@@ -201,7 +234,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, reqID string) 
 			return
 		}
 	}
-	rep := s.dispatch(r, body, key, hasKey, tooLarge)
+	rep := s.presign(s.dispatch(r, body, key, hasKey, tooLarge), baseURL(r))
+	// Log before answering, so that a client that has its answer finds the
+	// request in the log.
+	entry.Status, _, _ = rep.encode()
+	s.record(entry)
+	recorded = true
 	if f != nil && f.Kind == Truncated {
 		status = writeTruncated(w, rep)
 		return
@@ -240,6 +278,22 @@ func (s *Server) dispatch(r *http.Request, body []byte, key string, hasKey, tooL
 		body:   body,
 		t:      s.tenantFor(key),
 		now:    s.now(),
+		facts:  apiFacts[rt.method+" "+rt.pattern],
+	}
+	if rt.checked && c.facts != nil {
+		if err := c.facts.checkQuery(c); err != nil {
+			return err.reply()
+		}
+		if c.facts.body != nil {
+			m, err := decodeObject(body)
+			if err == nil {
+				err = c.facts.body.check(m, "")
+			}
+			if err != nil {
+				return err.reply()
+			}
+			c.json = m
+		}
 	}
 	return rt.handle(c)
 }
@@ -252,6 +306,8 @@ type call struct {
 	body   []byte
 	t      *tenant
 	now    time.Time
+	facts  *endpointFacts // nil only for routes outside the catalogue
+	json   obj            // the validated body of a checked route
 }
 
 // reply is what a handler produces; ServeHTTP (or a fault) writes it.
@@ -312,17 +368,26 @@ func writeTruncated(w http.ResponseWriter, rep reply) int {
 	return status
 }
 
-// readBody reads at most maxBodyBytes of the body and reports whether the
+// readBody reads at most limit bytes of the body and reports whether the
 // body was longer than that.
-func readBody(r *http.Request) ([]byte, bool) {
+func readBody(r *http.Request, limit int) ([]byte, bool) {
 	if r.Body == nil {
 		return nil, false
 	}
-	b, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if len(b) > maxBodyBytes {
-		return b[:maxBodyBytes], true
+	b, _ := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
+	if len(b) > limit {
+		return b[:limit], true
 	}
 	return b, false
+}
+
+// bodyLimit is the largest body a request may carry: file uploads take up
+// to maxUploadBytes plus the multipart framing, everything else 10 MiB.
+func bodyLimit(r *http.Request) int {
+	if r.Method == http.MethodPost && r.URL.Path == "/v3/assets" {
+		return maxUploadBytes + 64<<10
+	}
+	return maxBodyBytes
 }
 
 // sleepCtx waits for d unless ctx ends first; it reports whether the full

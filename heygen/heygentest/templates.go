@@ -326,3 +326,11 @@ func jsonText(v any) string {
 	}
 	return fmt.Sprintf("%v", v)
 }
+
+func (s *Server) templateRoutes() []route {
+	return []route{
+		newRoute("GET", "/v3/templates", s.listTemplates),
+		newRoute("GET", "/v3/templates/{template_id}", s.getTemplate),
+		newRoute("POST", "/v3/templates/{template_id}", s.generateFromTemplate),
+	}
+}

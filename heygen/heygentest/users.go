@@ -86,3 +86,7 @@ func (s *Server) getCurrentUser(c *call) reply {
 	}
 	return ok(single{Data: u})
 }
+
+func (s *Server) userRoutes() []route {
+	return []route{newRoute("GET", "/v3/users/me", s.getCurrentUser)}
+}

@@ -38,6 +38,11 @@ type spec struct {
 	items    *spec
 	disc     string           // for unions: the discriminator field
 	variants map[string]*spec // for unions: one object spec per discriminator value
+
+	// Unions read from the endpoint facts: the discriminator must take one
+	// of discValues and the object must match at least one branch.
+	anyOf      []*spec
+	discValues []string
 }
 
 func str() *spec                 { return &spec{kind: kString} }
@@ -147,10 +152,14 @@ func (s *spec) check(v any, path string) *apiError {
 				return err
 			}
 		}
+	case 0: // free-form
 	case kObject:
 		m, ok := v.(map[string]any)
 		if !ok {
 			return invalidParam(path, "%s must be an object.", label(path))
+		}
+		if len(s.anyOf) > 0 {
+			return s.checkAnyOf(m, path)
 		}
 		if s.disc != "" {
 			return s.checkUnion(m, path)
@@ -201,6 +210,44 @@ func (s *spec) checkUnion(m map[string]any, path string) *apiError {
 		return invalidParam(dp, "%s must be one of %s, got %q.", dp, quoteList(keys), d)
 	}
 	return variant.checkObject(m, path)
+}
+
+// checkAnyOf accepts an object that matches one of the branches. When
+// none matches, the error comes from the branch that names a field after
+// the discriminator value (asset_id, url, ...), else from the first.
+func (s *spec) checkAnyOf(m map[string]any, path string) *apiError {
+	if s.disc != "" {
+		dp := joinPath(path, s.disc)
+		raw, has := m[s.disc]
+		if !has {
+			return invalidParam(dp, "%s is required (one of %s).", dp, quoteList(s.discValues))
+		}
+		d, isStr := raw.(string)
+		if !isStr {
+			return invalidParam(dp, "%s must be a string (one of %s).", dp, quoteList(s.discValues))
+		}
+		if len(s.discValues) > 0 && !contains(s.discValues, d) {
+			return invalidParam(dp, "%s must be one of %s, got %q.", dp, quoteList(s.discValues), d)
+		}
+	}
+	var first, named *apiError
+	d, _ := m[s.disc].(string)
+	for _, b := range s.anyOf {
+		err := b.check(m, path)
+		if err == nil {
+			return nil
+		}
+		if first == nil {
+			first = err
+		}
+		if _, has := b.props[d]; has && named == nil {
+			named = err
+		}
+	}
+	if named != nil {
+		return named
+	}
+	return first
 }
 
 func (s *spec) rangeText() string {

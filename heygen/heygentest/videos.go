@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -347,4 +348,84 @@ func (s *Server) checkScene(sc map[string]any, path string) (float64, bool, *api
 		return sp.seconds, sp.fails, err
 	}
 	return 8, false, nil // video clip
+}
+
+func (s *Server) videoRoutes() []route {
+	return []route{
+		newRoute("GET", "/v3/videos", s.listVideos),
+		newRoute("POST", "/v3/videos", s.createVideo),
+		newRoute("GET", "/v3/videos/{video_id}", s.getVideo),
+		newRoute("DELETE", "/v3/videos/{video_id}", s.deleteVideo),
+		checkedRoute("POST", "/v3/videos/batches", s.createVideoBatch),
+		checkedRoute("GET", "/v3/videos/batches/{batch_id}", s.getVideoBatch),
+		checkedRoute("GET", "/v3/videos/statuses", s.videoStatuses),
+	}
+}
+
+// videoItemState maps a video's status to a batch item status. Caller
+// holds t.mu.
+func (s *Server) videoItemState(c *call) itemState {
+	return func(id string) (string, obj, bool) {
+		v, found := c.t.byID[id]
+		if !found {
+			return "", nil, false
+		}
+		st, _ := v.state(c.now, s.opts)
+		switch st {
+		case "pending":
+			return "queued", nil, true
+		case "failed":
+			return "failed", obj{"code": v.failureCode, "message": v.failureMessage}, true
+		}
+		return st, nil, true
+	}
+}
+
+// POST /v3/videos/batches: every item is a create-video request; one bad
+// item refuses the whole batch, naming it.
+func (s *Server) createVideoBatch(c *call) reply {
+	items, _ := c.json["videos"].([]any)
+	if len(items) == 0 {
+		return invalidParam("videos", "videos must hold at least one video request.").reply()
+	}
+	plans := make([]videoPlan, len(items))
+	for i, raw := range items {
+		body := raw.(map[string]any)
+		prefix := "videos[" + strconv.Itoa(i) + "]"
+		err := createVideoSpec.check(body, prefix)
+		if err == nil {
+			plans[i], err = s.planVideo(body)
+			if err != nil && err.param == "" {
+				err.param = prefix
+			} else if err != nil {
+				err.param = joinPath(prefix, err.param)
+			}
+		}
+		if err != nil {
+			return err.reply()
+		}
+	}
+	t := c.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ids := make([]string, len(plans))
+	for i, p := range plans {
+		v := p.build(t, c)
+		t.add(v)
+		ids[i] = v.id
+	}
+	b := t.newBatch(c, "videos", getString(c.json, "title"), ids)
+	view, err := batchView(c, b, s.videoItemState(c))
+	if err != nil {
+		return err.reply()
+	}
+	return ok(single{Data: view})
+}
+
+// GET /v3/videos/batches/{batch_id}
+func (s *Server) getVideoBatch(c *call) reply { return getBatch(c, "videos", s.videoItemState(c)) }
+
+// GET /v3/videos/statuses
+func (s *Server) videoStatuses(c *call) reply {
+	return bulkStatuses(c, "videos", "video_ids", s.videoItemState(c))
 }

@@ -37,9 +37,11 @@ func TestListVideosWalksAllPages(t *testing.T) {
 		statuses[st]++
 		switch st {
 		case "completed":
-			for _, f := range []string{"video_url", "thumbnail_url", "gif_url", "video_page_url"} {
-				assert.True(t, strings.HasPrefix(v[f].(string), mediaHost+"/"), "%s of %s", f, id)
+			for _, f := range []string{"video_url", "thumbnail_url", "gif_url"} {
+				assert.True(t, strings.HasPrefix(v[f].(string), e.ts.URL+mediaPrefix), "%s of %s", f, id)
+				assert.Contains(t, v[f], "?expires=", "%s of %s is presigned", f, id)
 			}
+			assert.True(t, strings.HasPrefix(v["video_page_url"].(string), mediaHost+"/share/"), "video_page_url of %s", id)
 			assert.Greater(t, number(t, v["duration"]), 0.0)
 			assert.GreaterOrEqual(t, number(t, v["completed_at"]), created)
 			assert.Nil(t, v["failure_code"])
@@ -261,7 +263,9 @@ func TestCreateVideoWebm(t *testing.T) {
 	assert.Equal(t, "webm", r.data(t)["output_format"])
 	clock.Advance(time.Hour)
 	v := e.get("/v3/videos/" + r.data(t)["video_id"].(string)).data(t)
-	assert.True(t, strings.HasSuffix(v["video_url"].(string), ".webm"))
+	u, err := url.Parse(v["video_url"].(string))
+	require.NoError(t, err)
+	assert.True(t, strings.HasSuffix(u.Path, ".webm"))
 
 	noMatting := ""
 	for _, l := range e.srv.cat.looks {

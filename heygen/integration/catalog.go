@@ -63,11 +63,13 @@ func listVoices(ctx context.Context, c *registry.Call) (any, error) {
 }
 
 // quota reads the remaining figure of whichever billing block HeyGen
-// filled in, and names where it came from.
-func quota(u *heygen.User) (remaining any, source string) {
+// filled in, and names where it came from. When HeyGen gave no figure the
+// value is nil (never 0, which would read as "out of credit") and reason
+// says why.
+func quota(u *heygen.User) (remaining any, source, reason string) {
 	switch {
 	case u.Wallet != nil && u.Wallet.RemainingBalance != nil:
-		return *u.Wallet.RemainingBalance, "wallet.remaining_balance"
+		return *u.Wallet.RemainingBalance, "wallet.remaining_balance", ""
 	case u.Subscription != nil:
 		total, seen := int64(0), false
 		for _, pool := range []*heygen.CreditPool{u.Subscription.Credits.PremiumCredits, u.Subscription.Credits.AddOnCredits} {
@@ -77,12 +79,17 @@ func quota(u *heygen.User) (remaining any, source string) {
 			}
 		}
 		if seen {
-			return total, "subscription.credits"
+			return total, "subscription.credits", ""
 		}
+		return nil, "none", "HeyGen sent the subscription block without a remaining credit count"
 	case u.UsageBased != nil && u.UsageBased.RemainingCredits != nil:
-		return *u.UsageBased.RemainingCredits, "usage_based.remaining_credits"
+		return *u.UsageBased.RemainingCredits, "usage_based.remaining_credits", ""
+	case u.Wallet != nil:
+		return nil, "none", "HeyGen sent the wallet block without a remaining balance"
+	case u.UsageBased != nil:
+		return nil, "none", "HeyGen sent the usage-based block without remaining credits"
 	}
-	return int64(0), "none"
+	return nil, "none", "HeyGen reported no billing details (wallet, subscription or usage_based) for this account"
 }
 
 func getCurrentUser(ctx context.Context, c *registry.Call) (any, error) {
@@ -97,8 +104,12 @@ func getCurrentUser(ctx context.Context, c *registry.Call) (any, error) {
 	if plan == "" {
 		plan = "unknown"
 	}
-	remaining, source := quota(u)
-	data := withNames(u.Raw, map[string]any{"plan": plan, "remaining_quota": remaining, "quota_source": source})
+	remaining, source, reason := quota(u)
+	names := map[string]any{"plan": plan, "remaining_quota": remaining, "quota_source": source}
+	if reason != "" {
+		names["remaining_quota_unknown"] = reason
+	}
+	data := withNames(u.Raw, names)
 	return map[string]any{"data": data}, nil
 }
 

@@ -74,7 +74,7 @@ func mapDimension(f string, args map[string]any) (dimensionFormat, error) {
 // buildCreateBody maps create_video's seed-shaped arguments onto the body
 // of POST /v3/videos: one scene becomes an "avatar" video, several become
 // a "studio" video with one avatar_video scene each, in order.
-func buildCreateBody(f string, args map[string]any) (map[string]any, error) {
+func buildCreateBody(f string, args map[string]any, resolve engineResolver) (map[string]any, error) {
 	dim, err := mapDimension(f, args)
 	if err != nil {
 		return nil, err
@@ -85,7 +85,7 @@ func buildCreateBody(f string, args map[string]any) (map[string]any, error) {
 	}
 	var body map[string]any
 	if len(inputs) == 1 {
-		scene, err := sceneInput(f, inputs[0].(map[string]any), 1, false)
+		scene, err := sceneInput(f, inputs[0].(map[string]any), 1, false, resolve)
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +94,7 @@ func buildCreateBody(f string, args map[string]any) (map[string]any, error) {
 	} else {
 		scenes := make([]any, len(inputs))
 		for i, in := range inputs {
-			input, err := sceneInput(f, in.(map[string]any), i+1, true)
+			input, err := sceneInput(f, in.(map[string]any), i+1, true, resolve)
 			if err != nil {
 				return nil, err
 			}
@@ -105,7 +105,18 @@ func buildCreateBody(f string, args map[string]any) (map[string]any, error) {
 	}
 	body["resolution"] = dim.resolution
 	body["aspect_ratio"] = dim.aspect
-	copyOptional(body, args, "title", "callback_url", "callback_id")
+	copyOptional(body, args, "title", "callback_url", "callback_id", "watermark")
+	for _, k := range []string{"output_format", "fit", "remove_background"} {
+		v, ok := args[k]
+		if !ok || v == nil {
+			continue
+		}
+		if len(inputs) > 1 {
+			return nil, invalid(f, "%s applies to one-scene videos only: HeyGen's multi-scene (studio) videos do not take it", k).
+				WithDetail("param", k).WithHint("leave %s out, or make one video per scene", k)
+		}
+		body[k] = v
+	}
 	if boolArg(args, "caption") {
 		body["caption"] = map[string]any{"file_format": "srt"}
 	}
@@ -122,7 +133,7 @@ func copyOptional(dst, src map[string]any, keys ...string) {
 
 // sceneInput maps one seed scene. studio scenes take colour backgrounds
 // only (HeyGen's studio scenes have no image backgrounds).
-func sceneInput(f string, in map[string]any, n int, studio bool) (map[string]any, error) {
+func sceneInput(f string, in map[string]any, n int, studio bool, resolve engineResolver) (map[string]any, error) {
 	at := fmt.Sprintf("video_inputs[%d]", n)
 	out := map[string]any{}
 	ch, _ := in["character"].(map[string]any)
@@ -148,26 +159,36 @@ func sceneInput(f string, in map[string]any, n int, studio bool) (map[string]any
 		}
 	}
 	if script != "" {
+		// Without a voice_id HeyGen speaks the script with the avatar's
+		// default voice.
 		sources++
-		if voice == "" {
-			return nil, invalid(f, "%s.character.voice_id is required with a script (list_voices() shows usable ids)", at).WithDetail("param", at+".character.voice_id")
-		}
 		out["script"] = script
-		out["voice_id"] = voice
+		if voice != "" {
+			out["voice_id"] = voice
+		}
 	} else if voice != "" && sources == 0 {
 		return nil, invalid(f, "%s.script is required: give the text the avatar speaks", at).WithDetail("param", at+".script")
 	}
 	switch {
 	case sources == 0:
-		return nil, invalid(f, "%s needs something to say: script (with character.voice_id), audio_url or audio_asset_id", at).WithDetail("param", at+".script")
+		return nil, invalid(f, "%s needs something to say: script (with character.voice_id, or the avatar's default voice), audio_url or audio_asset_id", at).WithDetail("param", at+".script")
 	case sources > 1:
 		return nil, invalid(f, "%s has more than one audio source; give exactly one of script, audio_url, audio_asset_id", at).WithDetail("param", at)
 	}
 	if vs, ok := in["voice_settings"].(map[string]any); ok {
-		out["voice_settings"] = voiceSettings(vs)
+		settings, err := voiceSettings(f, at, vs, voice, resolve)
+		if err != nil {
+			return nil, err
+		}
+		out["voice_settings"] = settings
 	}
 	if e := str(in, "expressiveness"); e != "" {
 		out["expressiveness"] = e
+	}
+	copyOptional(out, in, "engine", "motion_prompt")
+	if eng, _ := in["engine"].(map[string]any); str(eng, "type") == "avatar_v" && str(in, "expressiveness") != "" {
+		return nil, invalid(f, "%s: expressiveness cannot be combined with engine avatar_v (it belongs to the Avatar IV engine)", at).
+			WithDetail("param", at+".expressiveness")
 	}
 	if bg, ok := in["background"].(map[string]any); ok {
 		b, err := background(f, at, bg, studio)
@@ -179,18 +200,20 @@ func sceneInput(f string, in map[string]any, n int, studio bool) (map[string]any
 	return out, nil
 }
 
-// voiceSettings keeps v3's own fields and moves the ElevenLabs tuning
-// (stability, similarity_boost, style) into engine_settings.
-func voiceSettings(vs map[string]any) map[string]any {
+// voiceSettings keeps v3's own fields and moves the engine tuning
+// (stability, similarity_boost, ...) into engine_settings for the engine
+// the scene's voice uses.
+func voiceSettings(f, at string, vs map[string]any, voiceID string, resolve engineResolver) (map[string]any, error) {
 	out := map[string]any{}
 	copyOptional(out, vs, "speed", "pitch", "volume", "locale")
-	eng := map[string]any{}
-	copyOptional(eng, vs, "stability", "similarity_boost", "style", "model")
-	if len(eng) > 0 {
-		eng["engine_type"] = "elevenlabs"
+	eng, err := engineSettings(f, at, vs, voiceID, resolve)
+	if err != nil {
+		return nil, err
+	}
+	if eng != nil {
 		out["engine_settings"] = eng
 	}
-	return out
+	return out, nil
 }
 
 func background(f, at string, bg map[string]any, studio bool) (map[string]any, error) {

@@ -16,20 +16,48 @@ func New() *registry.Integration {
 		Title:   "HeyGen",
 		Summary: "AI avatar video generation: list, create and track videos, and browse avatars, voices and templates.",
 		Credential: registry.Credential{
-			Label:      "API key",
-			EnvVar:     "HEYGEN_API_KEY",
-			BaseURLEnv: "HEYGEN_API_BASE",
+			Label:        "API key",
+			EnvVar:       "HEYGEN_API_KEY",
+			BaseURLEnv:   "HEYGEN_API_BASE",
+			AllowHTTPEnv: "HEYGEN_ALLOW_HTTP",
 
 			DefaultBaseURL: heygen.DefaultBaseURL,
 		},
-		Connect:     connect,
-		Simulator:   simulator,
-		HealthCheck: "get_current_user",
+		Connect:      connect,
+		Simulator:    simulator,
+		HealthCheck:  "get_current_user",
+		ErrorDetails: []string{"heygen_code"},
 	}
 	ig.Functions = append(ig.Functions, kosmoKratorFunctions()...)
 	ig.Functions = append(ig.Functions, moduleXFunctions()...)
 	ig.Functions = append(ig.Functions, lifecycleFunctions()...)
+	for _, f := range ig.Functions {
+		if hw, ok := handWritten[f.Name]; ok {
+			f.Area, f.Request = hw.area, hw.request
+		}
+	}
+	ig.Functions = append(ig.Functions, generatedFunctions()...)
 	return ig
+}
+
+// handWritten gives the hand-written functions their area and the
+// requests they send; generated functions carry both in their declaration.
+var handWritten = map[string]struct{ area, request string }{
+	"list_videos":                {"videos", "GET /v3/videos"},
+	"get_video":                  {"videos", "GET /v3/videos/{video_id}"},
+	"create_video":               {"videos", "POST /v3/videos"},
+	"list_avatars":               {"avatars", "GET /v3/avatars/looks"},
+	"list_voices":                {"voices", "GET /v3/voices"},
+	"get_current_user":           {"users", "GET /v3/users/me"},
+	"list_templates":             {"templates", "GET /v3/templates"},
+	"create_talking_photo":       {"videos", "POST /v3/videos"},
+	"create_video_from_template": {"templates", "GET /v3/templates/{template_id}, then POST /v3/templates/{template_id}"},
+	"list_custom_events_options": {"webhooks", "GET /v3/webhooks/event-types"},
+	"list_voice_id_options":      {"voices", "GET /v3/voices"},
+	"retrieve_video_link":        {"videos", "GET /v3/videos/{video_id}"},
+	"wait_for_video":             {"videos", "GET /v3/videos/{video_id}, repeated until the video is done"},
+	"delete_video":               {"videos", "DELETE /v3/videos/{video_id}"},
+	"list_all_videos":            {"videos", "GET /v3/videos, every page"},
 }
 
 func kosmoKratorFunctions() []*registry.Function {
@@ -121,7 +149,8 @@ end`}},
 			Returns: "`result.data`: every field HeyGen returns plus `plan` (the subscription plan, or the billing type — " +
 				"`wallet`, `usage_based` — when the account has no plan), `remaining_quota` (the remaining figure of the " +
 				"billing block HeyGen filled in: wallet balance, subscription credits, or usage-based credits) and " +
-				"`quota_source` (which of those it is).",
+				"`quota_source` (which of those it is). When HeyGen gave no figure, `remaining_quota` is nil (never 0), " +
+				"`quota_source` is `none` and `remaining_quota_unknown` says why.",
 			Sections: []registry.Section{{Title: "How it maps to HeyGen", Body: "`GET /v3/users/me`. Exactly one of `wallet`, `subscription` and " +
 				"`usage_based` is filled in, according to `billing_type`."}},
 			Examples: []registry.Example{{Code: `local result = app.integrations.heygen.get_current_user({})

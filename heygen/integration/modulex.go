@@ -2,6 +2,8 @@ package integration
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -33,7 +35,7 @@ func moduleXFunctions() []*registry.Function {
 				{Name: "enhance", Type: registry.Boolean, Default: false, Description: "Same as super_resolution"},
 				{Name: "matting", Type: registry.Boolean, Default: false, Description: "Whether to apply matting (remove the photo's background)"},
 			},
-			Returns: "`{success = true, error = nil, video_id = \"...\", status = \"...\"}`",
+			Returns: "`{success = true, error = nil, video_id = \"...\", status = \"...\"}`, plus every other field HeyGen returns about the new video.",
 			Sections: []registry.Section{{Title: "How it maps to HeyGen", Body: strings.Join([]string{
 				"A talking photo is a photo-avatar look in HeyGen's current API: `POST /v3/videos` with `type = \"avatar\"`, " +
 					"`avatar_id = talking_photo_id`, `script = text`, `voice_id`.",
@@ -62,23 +64,25 @@ end`}},
 			Name: "create_video_from_template", FullName: "heygen.heygen_create_video_from_template", Op: registry.Write, Flat: true,
 			Summary:     "Generate a video from a template, with optional variable overrides.",
 			Description: "Generates a video from one of your HeyGen templates, replacing the template's variables you give. Returns the new video's id and status.",
-			Params: []registry.Param{
+			Params: append([]registry.Param{
 				{Name: "template_id", Type: registry.String, Required: true, MinLen: 1, Description: "Identifier of the template to use"},
 				{Name: "test", Type: registry.Boolean, Default: false, Description: "Test mode; only with --sandbox (HeyGen's current API has no test mode)"},
 				{Name: "caption", Type: registry.Boolean, Default: false, Description: "Create the video with captions"},
 				{Name: "variables", Type: registry.Object, Open: true, Description: "Variable overrides: variable name -> {properties = {...}} (or a plain string for a text variable)"},
 				{Name: "title", Type: registry.String, Description: "Title of the new video"},
-			},
-			Returns: "`{success = true, error = nil, video_id = \"...\", status = \"...\"}`",
+			}, templateExtraParams()...),
+			Returns: "`{success = true, error = nil, video_id = \"...\", status = \"...\"}`, plus every other field HeyGen returns about the new video.",
 			Sections: []registry.Section{{Title: "Variables", Body: strings.Join([]string{
 				"kosmo first reads the template (`GET /v3/templates/{template_id}`) and checks every variable you pass: a name the " +
 					"template does not declare, a `type` that differs from the declared one, or missing `properties` raise " +
-					"invalid_argument naming the variable and listing the declared ones. Variables you leave out keep the " +
-					"template's current values.",
+					"invalid_argument naming the variable and listing the declared ones. kosmo sends every variable the template " +
+					"declares: its current value from the template, with your values laid over it (a property you give replaces " +
+					"the same property; the others stay as the template set them), so nothing the template set is lost.",
 				"Each value is `{properties = {...}}` in HeyGen's shape (`name` and `type` are filled in from the template): " +
 					"text `{content = \"...\"}`, image/video/audio `{url = \"...\"}` or `{asset_id = \"...\"}`, character " +
 					"`{character_id = \"...\"}`, voice `{voice_id = \"...\"}`. A plain string is short for a text variable's content.",
-				"Then `POST /v3/templates/{template_id}` generates the video.",
+				"Then `POST /v3/templates/{template_id}` generates the video. The other fields of that request (`dimension`, `fps`, " +
+					"`scene_ids`, `subtitles`, `callback_url`, ...) are passed as given; their shapes come from HeyGen's spec.",
 			}, "\n\n")}},
 			Examples: []registry.Example{{Title: "Fill in a template", Code: `local r = app.integrations.heygen.create_video_from_template({
 template_id = "template-abc123",
@@ -121,7 +125,9 @@ end`}},
 				{Name: "video_id", Type: registry.String, Required: true, MinLen: 1, Description: "Identifier of the HeyGen video to retrieve"},
 			},
 			Returns: "`{success, error, video_id, status, video_url, thumbnail_url, duration, caption_url}`; the URLs and duration " +
-				"are nil until the video is completed. `caption_url` is HeyGen's `subtitle_url` (an SRT file).",
+				"are nil until the video is completed. `caption_url` is HeyGen's `subtitle_url` (an SRT file). Every other field " +
+				"HeyGen returns for the video is there too: `failure_code` and `failure_message` when `status` is `failed`, " +
+				"`title`, `created_at`, `gif_url`, `captioned_video_url`, ...",
 			Examples: []registry.Example{{Code: `local r = app.integrations.heygen.retrieve_video_link({video_id = "abc123"})
 if r.success and r.video_url then
 print("Download: " .. r.video_url)
@@ -172,7 +178,7 @@ func createTalkingPhoto(ctx context.Context, c *registry.Call) (any, error) {
 		return nil, mapError(f, err)
 	}
 	registry.ReportCreated(ctx, "video_id", created.VideoID)
-	return map[string]any{"success": true, "error": nil, "video_id": created.VideoID, "status": created.Status}, nil
+	return flatResult(created.Raw, map[string]any{"video_id": created.VideoID, "status": created.Status}), nil
 }
 
 func createVideoFromTemplate(ctx context.Context, c *registry.Call) (any, error) {
@@ -197,28 +203,56 @@ func createVideoFromTemplate(ctx context.Context, c *registry.Call) (any, error)
 		body["caption"] = true
 	}
 	copyOptional(body, a, "title")
+	for _, p := range templateExtraParams() {
+		if v, ok := a[p.Name]; ok && v != nil {
+			body[p.Name] = v
+		}
+	}
 	v, err := s.client.Templates.GenerateRaw(ctx, id, body)
 	if err != nil {
 		return nil, mapError(f, err)
 	}
 	registry.ReportCreated(ctx, "video_id", v.ID)
-	return map[string]any{"success": true, "error": nil, "video_id": v.ID, "status": v.Status}, nil
+	return flatResult(v.Raw, map[string]any{"video_id": v.ID, "status": v.Status}), nil
 }
 
-// templateVariables checks the caller's variables against the template's
-// declarations and completes each entry with its name and type.
+// templateExtraParams are the fields of POST /v3/templates/{template_id}
+// that create_video_from_template's seed parameters do not name; they
+// come from the spec and pass through unchanged.
+func templateExtraParams() []registry.Param {
+	seed := []string{"template_id", "test", "caption", "variables", "title"}
+	var out []registry.Param
+	for _, p := range coveredBodyParams()["POST /v3/templates/{template_id}"] {
+		if !slices.Contains(seed, p.Name) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// templateVariables starts from the template's current value of every
+// variable (GET returns them in the shape the generate request takes) and
+// overlays the caller's values: a caller's properties replace the same
+// properties of the template's value and keep the others, so nothing the
+// template set is lost. Names the template does not declare, and types
+// that differ from the declared one, are refused.
 func templateVariables(f string, tpl *heygen.TemplateDetail, given map[string]any) (map[string]any, error) {
 	declared := make([]string, 0, len(tpl.Variables))
 	for name := range tpl.Variables {
 		declared = append(declared, name)
 	}
 	sort.Strings(declared)
+	out := make(map[string]any, len(tpl.Variables))
+	for _, name := range declared {
+		if current, ok := tpl.Variables[name].(map[string]any); ok {
+			out[name] = cloneJSON(current)
+		}
+	}
 	names := make([]string, 0, len(given))
 	for name := range given {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	out := make(map[string]any, len(given))
 	for _, name := range names {
 		param := "variables." + name
 		decl, ok := tpl.Variables[name]
@@ -233,27 +267,42 @@ func templateVariables(f string, tpl *heygen.TemplateDetail, given map[string]an
 		if d, ok := decl.(map[string]any); ok {
 			declType, _ = d["type"].(string)
 		}
-		var entry map[string]any
+		var caller map[string]any
 		switch v := given[name].(type) {
 		case string:
 			if declType != "text" {
 				return nil, invalid(f, "variable '%s' is a %s variable: give {properties = {...}}, not a string", name, declType).WithDetail("param", param)
 			}
-			entry = map[string]any{"properties": map[string]any{"content": v}}
+			caller = map[string]any{"properties": map[string]any{"content": v}}
 		case map[string]any:
-			entry = make(map[string]any, len(v)+2)
-			for k, x := range v {
-				entry[k] = x
-			}
+			caller = v
 		default:
 			return nil, invalid(f, "variable '%s' must be a table {properties = {...}} or, for text, a string", name).WithDetail("param", param)
 		}
-		if t, ok := entry["type"].(string); ok && declType != "" && t != declType {
+		if t, ok := caller["type"].(string); ok && declType != "" && t != declType {
 			return nil, invalid(f, "variable '%s' is declared as %s, got type = %q", name, declType, t).WithDetail("param", param)
 		}
-		if _, ok := entry["properties"].(map[string]any); !ok {
+		props, ok := caller["properties"].(map[string]any)
+		if !ok {
 			return nil, invalid(f, "variable '%s' is missing its properties table, e.g. {properties = {content = \"...\"}} for text", name).WithDetail("param", param+".properties")
 		}
+		entry, _ := out[name].(map[string]any)
+		if entry == nil {
+			entry = map[string]any{}
+		}
+		for k, x := range caller {
+			if k != "properties" {
+				entry[k] = x
+			}
+		}
+		merged, _ := entry["properties"].(map[string]any)
+		if merged == nil {
+			merged = map[string]any{}
+		}
+		for k, x := range props {
+			merged[k] = x
+		}
+		entry["properties"] = merged
 		entry["name"] = name
 		if declType != "" {
 			entry["type"] = declType
@@ -261,6 +310,34 @@ func templateVariables(f string, tpl *heygen.TemplateDetail, given map[string]an
 		out[name] = entry
 	}
 	return out, nil
+}
+
+// cloneJSON deep-copies decoded JSON so that overlays never change the
+// template value they start from.
+func cloneJSON(v any) map[string]any {
+	b, _ := json.Marshal(v)
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// flatResult builds a ModuleX-style result: success and error, the
+// seed's named fields, and every other field HeyGen sent about the video
+// (failure_code and failure_message for a failed one, title, created_at,
+// ...), so nothing the seed does not name is out of reach.
+func flatResult(raw map[string]any, named map[string]any) map[string]any {
+	out := make(map[string]any, len(raw)+len(named)+2)
+	for k, v := range raw {
+		if k != "success" && k != "error" {
+			out[k] = v
+		}
+	}
+	for k, v := range named {
+		out[k] = v
+	}
+	out["success"] = true
+	out["error"] = nil
+	return out
 }
 
 func listOrNone(names []string) string {
@@ -299,7 +376,7 @@ func retrieveVideoLink(ctx context.Context, c *registry.Call) (any, error) {
 	if err != nil {
 		return nil, mapError("heygen.retrieve_video_link", err)
 	}
-	out := map[string]any{"success": true, "error": nil, "video_id": v.ID, "status": v.Status}
+	out := flatResult(v.Raw, map[string]any{"video_id": v.ID, "status": v.Status})
 	for k, val := range map[string]string{"video_url": v.VideoURL, "thumbnail_url": v.ThumbnailURL, "caption_url": v.SubtitleURL} {
 		if val != "" {
 			out[k] = val

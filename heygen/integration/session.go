@@ -20,6 +20,8 @@ type session struct {
 
 	mu      sync.Mutex
 	cursors map[string]*cursor // listing key -> tokens learned so far
+
+	engines voiceEngineIndex // which voices each voice engine serves
 }
 
 // connect builds the session for one account.

@@ -69,7 +69,7 @@ func createVideo(ctx context.Context, c *registry.Call) (any, error) {
 	if err := checkTestMode(f, c.Args, s.sandbox); err != nil {
 		return nil, err
 	}
-	body, err := buildCreateBody(f, c.Args)
+	body, err := buildCreateBody(f, c.Args, s.resolverFor(ctx, f))
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package registry
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,17 +46,47 @@ func (ig *Integration) RenderReference() string {
 	}
 	fmt.Fprintf(&b, "Call each function as `app.integrations.%s.<function>({...})` with one table of named parameters "+
 		"(`{}` or no argument when it takes none). `docs.read(\"%s.<function>\")` shows one function.\n\n", ig.Name, ig.Name)
-	b.WriteString("| Function | Operation | Summary |\n|----------|-----------|---------|\n")
-	for _, f := range ig.Functions {
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", f.Name, f.Op, cell(f.Summary))
+	for _, area := range ig.Areas() {
+		if area != "" {
+			fmt.Fprintf(&b, "### %s\n\n", area)
+		}
+		b.WriteString("| Function | Operation | Request | Summary |\n|----------|-----------|---------|---------|\n")
+		for _, f := range ig.Functions {
+			if f.Area == area {
+				fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Name, f.Op, requestCell(f), cell(f.Summary))
+			}
+		}
+		b.WriteString("\n")
 	}
-	b.WriteString("\n---\n\n")
-	for _, f := range ig.Functions {
-		ig.renderFunction(&b, f, "##")
-		b.WriteString("---\n\n")
+	b.WriteString("---\n\n")
+	for _, area := range ig.Areas() {
+		for _, f := range ig.Functions {
+			if f.Area == area {
+				ig.renderFunction(&b, f, "##")
+				b.WriteString("---\n\n")
+			}
+		}
 	}
 	ig.renderAccounts(&b)
 	return b.String()
+}
+
+// Areas returns the functions' areas in order of first declaration.
+func (ig *Integration) Areas() []string {
+	var areas []string
+	for _, f := range ig.Functions {
+		if !slices.Contains(areas, f.Area) {
+			areas = append(areas, f.Area)
+		}
+	}
+	return areas
+}
+
+func requestCell(f *Function) string {
+	if f.Request == "" {
+		return "—"
+	}
+	return "`" + f.Request + "`"
 }
 
 // RenderFunctionPage renders one function's page.
@@ -83,16 +114,26 @@ func (ig *Integration) renderFunction(b *strings.Builder, f *Function, heading s
 	if f.Op == Write {
 		b.WriteString(" (needs `--force` or a policy that allows writes)")
 	}
+	if f.Request != "" {
+		fmt.Fprintf(b, "\n- Request: `%s`", f.Request)
+	}
+	if f.Area != "" {
+		fmt.Fprintf(b, "\n- Area: %s", f.Area)
+	}
 	b.WriteString("\n\n")
 
 	fmt.Fprintf(b, "%s Parameters\n\n", sub)
-	if len(f.Params) == 0 {
+	if len(f.Params) == 0 && len(f.Variants) == 0 {
 		b.WriteString("None.\n\n")
 	} else {
-		renderParamTable(b, f.Params, "")
-		for i := range f.Params {
-			renderNested(b, &f.Params[i], "`"+f.Params[i].Name+"`")
+		if len(f.Params) > 0 {
+			renderParamTable(b, f.Params, "")
+			for i := range f.Params {
+				renderNested(b, &f.Params[i], "`"+f.Params[i].Name+"`", 1)
+			}
 		}
+		renderVariants(b, f.Discriminator, f.Variants, "", 0)
+		renderExclusive(b, f.Exclusive, "")
 	}
 	if f.Returns != "" || f.Flat {
 		fmt.Fprintf(b, "%s Returns\n\n", sub)
@@ -137,23 +178,97 @@ func renderParamTable(b *strings.Builder, params []Param, prefix string) {
 	b.WriteString("\n")
 }
 
+// maxDocDepth bounds how deep the docs describe nested objects; the MCP
+// JSON Schema (integrations:schema) always has every level.
+const maxDocDepth = 4
+
 // renderNested documents the fields of object parameters and of the
 // objects inside array parameters, one table per level.
-func renderNested(b *strings.Builder, p *Param, label string) {
-	switch {
-	case p.Type == Object && len(p.Fields) > 0:
-		fmt.Fprintf(b, "Fields of %s:\n\n", label)
-		renderParamTable(b, p.Fields, "")
-		for i := range p.Fields {
-			renderNested(b, &p.Fields[i], label+"."+"`"+p.Fields[i].Name+"`")
+func renderNested(b *strings.Builder, p *Param, label string, depth int) {
+	if depth > maxDocDepth {
+		if (p.Type == Object && (len(p.Fields) > 0 || len(p.Variants) > 0)) || (p.Type == Array && p.Items != nil && p.Items.Type == Object) {
+			fmt.Fprintf(b, "%s has further nested fields: see the function's JSON Schema.\n\n", label)
 		}
-	case p.Type == Array && p.Items != nil && p.Items.Type == Object && len(p.Items.Fields) > 0:
-		fmt.Fprintf(b, "Fields of each %s item:\n\n", label)
-		renderParamTable(b, p.Items.Fields, "")
-		for i := range p.Items.Fields {
-			renderNested(b, &p.Items.Fields[i], label+" item ."+"`"+p.Items.Fields[i].Name+"`")
+		return
+	}
+	switch {
+	case p.Type == Object && (len(p.Fields) > 0 || len(p.Variants) > 0):
+		if len(p.Fields) > 0 {
+			fmt.Fprintf(b, "Fields of %s:\n\n", label)
+			renderParamTable(b, p.Fields, "")
+			for i := range p.Fields {
+				renderNested(b, &p.Fields[i], label+"."+"`"+p.Fields[i].Name+"`", depth+1)
+			}
+		}
+		renderVariants(b, p.Discriminator, p.Variants, label, depth)
+		renderExclusive(b, p.Exclusive, label)
+	case p.Type == Array && p.Items != nil && p.Items.Type == Object && (len(p.Items.Fields) > 0 || len(p.Items.Variants) > 0):
+		if len(p.Items.Fields) > 0 {
+			fmt.Fprintf(b, "Fields of each %s item:\n\n", label)
+			renderParamTable(b, p.Items.Fields, "")
+			for i := range p.Items.Fields {
+				renderNested(b, &p.Items.Fields[i], label+" item ."+"`"+p.Items.Fields[i].Name+"`", depth+1)
+			}
+		}
+		renderVariants(b, p.Items.Discriminator, p.Items.Variants, "each "+label+" item", depth)
+		renderExclusive(b, p.Items.Exclusive, "each "+label+" item")
+	}
+}
+
+// renderVariants documents a union: one table per value of the
+// discriminator. label names the union's owner; "" is the function's own
+// argument table.
+func renderVariants(b *strings.Builder, disc string, variants []Variant, label string, depth int) {
+	if len(variants) == 0 {
+		return
+	}
+	values := make([]string, len(variants))
+	for i, v := range variants {
+		values[i] = "`" + v.Value + "`"
+	}
+	if label == "" {
+		fmt.Fprintf(b, "`%s` picks the shape of the arguments, one of %s.\n\n", disc, strings.Join(values, ", "))
+	} else {
+		fmt.Fprintf(b, "%s: `%s` picks the shape, one of %s.\n\n", upperFirst(label), disc, strings.Join(values, ", "))
+	}
+	for _, v := range variants {
+		when := fmt.Sprintf("`%s = %q`", disc, v.Value)
+		if label == "" {
+			fmt.Fprintf(b, "When %s:\n\n", when)
+		} else {
+			fmt.Fprintf(b, "When %s in %s:\n\n", when, label)
+		}
+		renderParamTable(b, v.Fields, "")
+		renderExclusive(b, v.Exclusive, "")
+		for i := range v.Fields {
+			child := "`" + v.Fields[i].Name + "` (" + when + ")"
+			if label != "" {
+				child = label + " (" + when + ") .`" + v.Fields[i].Name + "`"
+			}
+			renderNested(b, &v.Fields[i], child, depth+1)
 		}
 	}
+}
+
+func renderExclusive(b *strings.Builder, groups [][]string, label string) {
+	for _, g := range groups {
+		names := make([]string, len(g))
+		for i, n := range g {
+			names[i] = "`" + n + "`"
+		}
+		where := ""
+		if label != "" {
+			where = " (in " + label + ")"
+		}
+		fmt.Fprintf(b, "Give at most one of %s%s.\n\n", strings.Join(names, ", "), where)
+	}
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func typeName(p *Param) string {
@@ -173,6 +288,8 @@ func ParamDoc(p *Param) string {
 	var extra []string
 	if p.Default != nil {
 		extra = append(extra, "default: "+LuaLiteral(p.Default))
+	} else if p.ServerDefault != nil {
+		extra = append(extra, "service default: "+LuaLiteral(p.ServerDefault))
 	}
 	if p.Min != nil && showMin(p) {
 		extra = append(extra, "min: "+fmtNum(*p.Min))
@@ -189,6 +306,9 @@ func ParamDoc(p *Param) string {
 	d := strings.TrimSpace(p.Description)
 	if len(extra) == 0 {
 		return d
+	}
+	if d == "" {
+		return upperFirst(strings.Join(extra, ", "))
 	}
 	return strings.TrimSuffix(d, ".") + " (" + strings.Join(extra, ", ") + ")"
 }

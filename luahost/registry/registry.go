@@ -58,6 +58,27 @@ type Param struct {
 	// objects reject unknown fields, so nothing a caller sends is dropped
 	// silently.
 	Open bool
+	// Discriminator and Variants declare a union of objects (JSON Schema
+	// oneOf): the string field named by Discriminator picks the variant
+	// whose Value it holds, and that variant's Fields are accepted next
+	// to the object's own Fields.
+	Discriminator string
+	Variants      []Variant
+	// Exclusive lists groups of field names of which at most one may be
+	// given in the same object.
+	Exclusive [][]string
+	// ServerDefault is the value the remote service assumes when the
+	// parameter is left out. Docs and schemas show it; it is never sent.
+	ServerDefault any
+}
+
+// Variant is one member of a discriminated union: the objects whose
+// discriminator field holds Value take Fields.
+type Variant struct {
+	Value  string
+	Fields []Param
+	// Exclusive adds the variant's own groups of mutually exclusive fields.
+	Exclusive [][]string
 }
 
 // Example is one Lua snippet in a function's docs. Title becomes the
@@ -98,6 +119,16 @@ type Function struct {
 	// the function's result is a list (kosmo integrations:call prints them
 	// as a table): "id", "status", "created_at", ...
 	Columns []string
+	// Area groups functions in listings and docs ("videos", "assets").
+	Area string
+	// Request names the HTTP request the function sends ("POST /v3/videos"),
+	// so a user can match it to the service's own API reference.
+	Request string
+	// Discriminator, Variants and Exclusive apply to the argument table
+	// itself, as Param's fields of the same name apply to an object.
+	Discriminator string
+	Variants      []Variant
+	Exclusive     [][]string
 }
 
 // ToolName is the function's MCP tool name: the part of FullName after the
@@ -118,6 +149,9 @@ type Credential struct {
 	// DefaultBaseURL is the service URL when nothing overrides it (shown
 	// by kosmo integrations:status).
 	DefaultBaseURL string
+	// AllowHTTPEnv names the variable that permits a plain-http base URL
+	// outside loopback (HEYGEN_ALLOW_HTTP); "" = never.
+	AllowHTTPEnv string
 }
 
 // Integration is one service exposed at app.integrations.<Name>.
@@ -139,6 +173,10 @@ type Integration struct {
 	// parameters that proves an account's credentials work (kosmo
 	// integrations:doctor calls it for every account).
 	HealthCheck string
+	// ErrorDetails names the integration's own error-detail fields (beyond
+	// status, request_id, param, function and retry_after) that the host
+	// copies onto the error value a script sees, e.g. "heygen_code".
+	ErrorDetails []string
 }
 
 // SimulatorOptions tune a simulated service.
@@ -194,6 +232,7 @@ func (ig *Integration) Check() error {
 		if f.Summary == "" || f.Description == "" {
 			problems = append(problems, f.Name+": summary and description are required")
 		}
+		problems = append(problems, shapeProblems(f.Name, f.Params, f.Discriminator, f.Variants, f.Exclusive)...)
 		for _, p := range f.Params {
 			if p.Default != nil {
 				if _, err := validateValue(f, p.Name, &p, p.Default); err != nil {

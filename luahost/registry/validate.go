@@ -3,6 +3,7 @@ package registry
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,29 +35,129 @@ func (f *Function) ParamNames() []string {
 // *errcode.Error with code invalid_argument that names the function, the
 // parameter, what was expected and what was given.
 func (f *Function) Validate(args map[string]any) (map[string]any, error) {
-	out := make(map[string]any, len(f.Params))
-	if err := checkUnknown(f, "", args, f.Params); err != nil {
+	shape := objectShape{fields: f.Params, disc: f.Discriminator, variants: f.Variants, exclusive: f.Exclusive}
+	return validateObject(f, "", shape, args, false)
+}
+
+// objectShape is what an object (or a function's argument table) accepts.
+type objectShape struct {
+	fields    []Param
+	open      bool
+	disc      string
+	variants  []Variant
+	exclusive [][]string
+}
+
+func (p *Param) shape() objectShape {
+	return objectShape{fields: p.Fields, open: p.Open, disc: p.Discriminator, variants: p.Variants, exclusive: p.Exclusive}
+}
+
+// discriminatorParam describes the field that picks a union's variant.
+func (s objectShape) discriminatorParam() *Param {
+	values := make([]string, len(s.variants))
+	for i, v := range s.variants {
+		values[i] = v.Value
+	}
+	return &Param{Name: s.disc, Type: String, Required: true, Enum: values}
+}
+
+// resolve picks the variant named by the discriminator field of obj and
+// returns every field the object accepts and its exclusive groups.
+func (s objectShape) resolve(f *Function, path string, obj map[string]any) ([]Param, [][]string, error) {
+	if len(s.variants) == 0 {
+		return s.fields, s.exclusive, nil
+	}
+	dp := s.discriminatorParam()
+	dpath := joinPath(path, s.disc)
+	v, ok := obj[s.disc]
+	if !ok || v == nil {
+		return nil, nil, missing(f, dpath, dp)
+	}
+	if _, err := validateValue(f, dpath, dp, v); err != nil {
+		return nil, nil, err
+	}
+	for _, variant := range s.variants {
+		if variant.Value != v.(string) {
+			continue
+		}
+		fields := make([]Param, 0, len(s.fields)+len(variant.Fields))
+		fields = append(fields, s.fields...)
+		for _, vf := range variant.Fields {
+			if !slices.ContainsFunc(fields, func(p Param) bool { return p.Name == vf.Name }) {
+				fields = append(fields, vf)
+			}
+		}
+		return fields, append(slices.Clone(s.exclusive), variant.Exclusive...), nil
+	}
+	return nil, nil, invalid(f, dpath, dp, v, expectation(dp))
+}
+
+// validateObject validates the named fields of obj (a nested object, or a
+// function's arguments when path is "").
+func validateObject(f *Function, path string, s objectShape, obj map[string]any, keepExtra bool) (map[string]any, error) {
+	fields, exclusive, err := s.resolve(f, path, obj)
+	if err != nil {
 		return nil, err
 	}
-	for i := range f.Params {
-		p := &f.Params[i]
-		v, ok := args[p.Name]
-		if !ok || v == nil {
-			if p.Required {
-				return nil, missing(f, p.Name, p)
+	if !s.open {
+		if err := checkUnknown(f, path, obj, fields); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[string]any, len(obj))
+	if keepExtra {
+		for k, v := range obj {
+			out[k] = v // open objects keep their extra fields
+		}
+	}
+	for i := range fields {
+		fp := &fields[i]
+		fpath := joinPath(path, fp.Name)
+		fv, present := obj[fp.Name]
+		if !present || fv == nil {
+			if fp.Required {
+				return nil, missing(f, fpath, fp)
 			}
-			if p.Default != nil {
-				out[p.Name] = cloneValue(p.Default)
+			if fp.Default != nil {
+				out[fp.Name] = cloneValue(fp.Default)
 			}
 			continue
 		}
-		nv, err := validateValue(f, p.Name, p, v)
+		nv, err := validateValue(f, fpath, fp, fv)
 		if err != nil {
 			return nil, err
 		}
-		out[p.Name] = nv
+		out[fp.Name] = nv
+	}
+	if err := checkExclusive(f, path, exclusive, obj); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// checkExclusive refuses objects that give more than one field of a group
+// the declaration calls mutually exclusive.
+func checkExclusive(f *Function, path string, groups [][]string, obj map[string]any) error {
+	for _, group := range groups {
+		var given []string
+		for _, name := range group {
+			if v, ok := obj[name]; ok && v != nil {
+				given = append(given, name)
+			}
+		}
+		if len(given) < 2 {
+			continue
+		}
+		paths := make([]string, len(given))
+		for i, g := range given {
+			paths[i] = "'" + joinPath(path, g) + "'"
+		}
+		return errcode.New(errcode.InvalidArgument, "%s: parameters %s cannot be given together", f.Label(), strings.Join(paths, " and ")).
+			WithDetail("function", f.Label()).WithDetail("param", joinPath(path, given[1])).
+			WithDetail("exclusive", given).
+			WithHint("give only one of %s; see docs.read(%q)", strings.Join(group, ", "), docPage(f))
+	}
+	return nil
 }
 
 func checkUnknown(f *Function, prefix string, args map[string]any, params []Param) error {
@@ -198,41 +299,16 @@ func validateValue(f *Function, path string, p *Param, v any) (any, error) {
 		if !ok {
 			return nil, invalid(f, path, p, v, expectation(p))
 		}
-		if len(p.Fields) == 0 {
+		if len(p.Fields) == 0 && len(p.Variants) == 0 {
 			if !p.Open && len(obj) > 0 {
 				return nil, checkUnknown(f, path, obj, nil)
 			}
+			if err := checkExclusive(f, path, p.Exclusive, obj); err != nil {
+				return nil, err
+			}
 			return obj, nil
 		}
-		if !p.Open {
-			if err := checkUnknown(f, path, obj, p.Fields); err != nil {
-				return nil, err
-			}
-		}
-		out := make(map[string]any, len(obj))
-		for k, fv := range obj {
-			out[k] = fv // open objects keep their extra fields
-		}
-		for i := range p.Fields {
-			fp := &p.Fields[i]
-			fpath := joinPath(path, fp.Name)
-			fv, present := obj[fp.Name]
-			if !present || fv == nil {
-				if fp.Required {
-					return nil, missing(f, fpath, fp)
-				}
-				if fp.Default != nil {
-					out[fp.Name] = cloneValue(fp.Default)
-				}
-				continue
-			}
-			nv, err := validateValue(f, fpath, fp, fv)
-			if err != nil {
-				return nil, err
-			}
-			out[fp.Name] = nv
-		}
-		return out, nil
+		return validateObject(f, path, p.shape(), obj, p.Open)
 	case "":
 		return v, nil
 	}
@@ -438,3 +514,45 @@ func cloneValue(v any) any {
 
 // Ptr returns a pointer to x; declarations use it for Min and Max.
 func Ptr(x float64) *float64 { return &x }
+
+// shapeProblems reports union and exclusive-group mistakes in a
+// declaration: variants without a discriminator, repeated or empty
+// variant values, and exclusive groups naming fields that do not exist.
+func shapeProblems(at string, fields []Param, disc string, variants []Variant, exclusive [][]string) []string {
+	var out []string
+	if len(variants) > 0 && disc == "" {
+		out = append(out, at+": variants without a discriminator")
+	}
+	names := map[string]bool{}
+	for _, p := range fields {
+		names[p.Name] = true
+	}
+	seen := map[string]bool{}
+	for _, v := range variants {
+		if v.Value == "" || seen[v.Value] {
+			out = append(out, fmt.Sprintf("%s: variant value %q is empty or repeated", at, v.Value))
+		}
+		seen[v.Value] = true
+		for _, p := range v.Fields {
+			names[p.Name] = true
+		}
+		out = append(out, shapeProblems(at+"<"+v.Value+">", v.Fields, "", nil, v.Exclusive)...)
+	}
+	for _, g := range exclusive {
+		for _, n := range g {
+			if !names[n] {
+				out = append(out, fmt.Sprintf("%s: exclusive group names unknown field %s", at, n))
+			}
+		}
+	}
+	for i := range fields {
+		p := &fields[i]
+		switch {
+		case p.Type == Object:
+			out = append(out, shapeProblems(at+"."+p.Name, p.Fields, p.Discriminator, p.Variants, p.Exclusive)...)
+		case p.Type == Array && p.Items != nil && p.Items.Type == Object:
+			out = append(out, shapeProblems(at+"."+p.Name+"[]", p.Items.Fields, p.Items.Discriminator, p.Items.Variants, p.Items.Exclusive)...)
+		}
+	}
+	return out
+}
