@@ -161,8 +161,11 @@ func TestEveryEndpoint(t *testing.T) {
 		assert.Equal(t, "pending_consent", tg["status"])
 		consent := e.ok("POST", "/v3/avatars/"+tg["id"].(string)+"/consent", map[string]any{"consent_text": "I agree"})
 		assert.Equal(t, "processing", consent["avatar_group"].(map[string]any)["status"])
+		e.do("POST", "/v3/videos", testKey, avatarBody(map[string]any{"avatar_id": look["id"]})).
+			expectError(t, http.StatusBadRequest, "invalid_parameter", "avatar_id")
 		done()
 		assert.Equal(t, "completed", e.ok("GET", "/v3/avatars/"+g["id"].(string), nil)["status"])
+		e.ok("POST", "/v3/videos", avatarBody(map[string]any{"avatar_id": look["id"]}))
 		e.ok("GET", "/v3/avatars/looks/"+look["id"].(string), nil)
 		renamed := e.ok("PATCH", "/v3/avatars/looks/"+look["id"].(string), map[string]any{"name": "Me again"})
 		assert.Equal(t, "Me again", renamed["name"])

@@ -24,6 +24,7 @@ func New() *registry.Integration {
 	ig.Functions = append(ig.Functions, kosmoKratorFunctions()...)
 	ig.Functions = append(ig.Functions, moduleXFunctions()...)
 	ig.Functions = append(ig.Functions, lifecycleFunctions()...)
+	ig.Functions = append(ig.Functions, fileFunctions()...)
 	return ig
 }
 
