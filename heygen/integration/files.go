@@ -11,6 +11,7 @@ import (
 
 	"github.com/kosmo-dev/kosmo/heygen"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/fsroot"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -308,20 +309,28 @@ func download(ctx context.Context, c *registry.Call) (any, error) {
 		}
 		return obj, u, nil
 	}
+	// A path given is checked before anything is fetched; the default name
+	// may need the extension of the URL.
+	p := str(c.Args, "path")
+	var target *fsroot.Target
+	var err error
+	if p != "" {
+		if target, err = c.Env.Files.Create(p); err != nil {
+			return nil, err
+		}
+	}
 	obj, u, err := fetch(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p := str(c.Args, "path")
-	if p == "" {
+	if target == nil {
 		if ext == "" {
 			ext = filepath.Ext(urlPath(u))
 		}
 		p = id + "-" + asset + ext
-	}
-	target, err := c.Env.Files.Create(p)
-	if err != nil {
-		return nil, err
+		if target, err = c.Env.Files.Create(p); err != nil {
+			return nil, err
+		}
 	}
 	part, _, err := target.OpenPart()
 	if err != nil {
