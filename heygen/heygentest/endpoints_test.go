@@ -432,7 +432,7 @@ func TestMediaURLsExpireAndAreSigned(t *testing.T) {
 	parsed, _ := url.Parse(u)
 	assert.Equal(t, http.StatusForbidden, e.fetch("GET", e.ts.URL+parsed.Path, nil).status, "unsigned")
 
-	clock.Advance(11 * time.Minute)
+	clock.Advance(12 * time.Minute)
 	r = e.fetch("GET", u, nil)
 	assert.Equal(t, http.StatusForbidden, r.status)
 	assert.Contains(t, string(r.body), "Request has expired")
