@@ -301,13 +301,24 @@ func download(ctx context.Context, c *registry.Call) (any, error) {
 			return nil, "", mapError("heygen.download", err)
 		}
 		u, _ := obj[field].(string)
-		if u == "" {
-			st, _ := obj["status"].(string)
-			return obj, "", errcode.New(errcode.InvalidArgument, "heygen.download: %s %s has no %s yet (status %q)", strings.ReplaceAll(source, "_", " "), id, field, st).
-				WithHint("wait until it is completed (wait_for_video for videos), and check that the file was asked for (captions, gif, ...)").
-				WithDetail("status", st)
+		if u != "" {
+			return obj, u, nil
 		}
-		return obj, u, nil
+		st, _ := obj["status"].(string)
+		what := strings.ReplaceAll(source, "_", " ") + " " + id
+		var e *errcode.Error
+		switch st {
+		case "completed", "complete", "success":
+			e = errcode.New(errcode.InvalidArgument, "heygen.download: %s is %s but has no %s: that file was not produced", what, st, field).
+				WithHint("ask for it when creating (for example caption = true for subtitles), or choose another asset")
+		case "failed":
+			msg, _ := obj["failure_message"].(string)
+			e = errcode.New(errcode.InvalidArgument, "heygen.download: %s failed, so it has no files: %s", what, msg)
+		default:
+			e = errcode.New(errcode.InvalidArgument, "heygen.download: %s has no %s yet (status %q)", what, field, st).
+				WithHint("wait until it is completed (wait_for_video for videos), then download")
+		}
+		return obj, "", e.WithDetail("status", st).WithDetail("param", "asset")
 	}
 	// A path given is checked before anything is fetched; the default name
 	// may need the extension of the URL.
