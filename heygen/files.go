@@ -404,6 +404,7 @@ func (c *Client) DownloadTo(ctx context.Context, d Download, dst PartFile, offse
 		event = func(string) {}
 	}
 	var lastErr error
+	etag := ""
 	for attempt := 1; attempt <= max; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return res, &NetworkError{Method: http.MethodGet, Path: redactURL(u), Err: err, secret: c.apiKey}
@@ -417,6 +418,10 @@ func (c *Client) DownloadTo(ctx context.Context, d Download, dst PartFile, offse
 		req.Header.Set("Accept-Encoding", "identity")
 		if have > 0 {
 			req.Header.Set("Range", "bytes="+strconv.FormatInt(have, 10)+"-")
+			if etag != "" {
+				// Only the same file may be continued; a changed one comes whole.
+				req.Header.Set("If-Range", etag)
+			}
 		}
 		resp, err := c.httpClient.Do(req)
 		if err != nil {
@@ -496,6 +501,9 @@ func (c *Client) DownloadTo(ctx context.Context, d Download, dst PartFile, offse
 			continue
 		}
 		res.ContentType = resp.Header.Get("Content-Type")
+		if et := resp.Header.Get("ETag"); et != "" && !strings.HasPrefix(et, "W/") {
+			etag = et
+		}
 		if d.Progress != nil {
 			d.Progress(have, total)
 		}
