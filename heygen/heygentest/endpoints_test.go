@@ -468,3 +468,31 @@ func TestMediaTruncationFault(t *testing.T) {
 	assert.Equal(t, full, append(got, rest.body...), "a range request resumes it")
 	assert.Equal(t, http.StatusPartialContent, e.srv.Requests()[len(e.srv.Requests())-1].Status)
 }
+
+func TestWebhookEventsFollowJobs(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	e := newEnv(t, Options{Clock: clock.Now})
+	src := map[string]any{"type": "url", "url": "https://example.invalid/in.mp4"}
+	tr := e.ok("POST", "/v3/video-translations", map[string]any{"video": src, "output_languages": []any{"French"}})
+	clock.Advance(time.Second)
+	bad := e.ok("POST", "/v3/ai-clipping", map[string]any{"video": src, "title": "[fail] talk"})
+	clock.Advance(time.Second)
+	e.ok("POST", "/v3/videos", avatarBody(nil))
+	items, _, _ := e.do("GET", "/v3/webhooks/events", testKey, nil).list(t)
+	assert.Empty(t, items, "nothing has finished yet")
+	clock.Advance(time.Minute)
+	all, _ := e.walk("/v3/webhooks/events?limit=1", testKey)
+	var types []string
+	for _, ev := range all {
+		types = append(types, ev["event_type"].(string))
+	}
+	assert.Equal(t, []string{"avatar_video.success", "ai_clipping.fail", "video_translate.success"}, types, "newest first")
+	one, _, _ := e.do("GET", "/v3/webhooks/events?entity_id="+bad["id"].(string), testKey, nil).list(t)
+	require.Len(t, one, 1)
+	assert.Equal(t, bad["id"], one[0]["event_data"].(map[string]any)["job_id"])
+	tid := tr["video_translation_ids"].([]any)[0].(string)
+	one, _, _ = e.do("GET", "/v3/webhooks/events?event_type=video_translate.success", testKey, nil).list(t)
+	require.Len(t, one, 1)
+	assert.Equal(t, tid, one[0]["event_data"].(map[string]any)["video_translation_id"])
+}
