@@ -175,6 +175,10 @@ func openUpload(c *registry.Call, p, mode string) (*checkedFile, error) {
 		return nil, errcode.Wrap(errcode.InvalidArgument, err, fmt.Sprintf("%s: %v", p, err))
 	}
 	name := filepath.Base(p)
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, errcode.New(errcode.InvalidArgument, "%s is not a regular file", p).WithDetail("path", p)
+	}
 	if st.Size() == 0 {
 		f.Close()
 		return nil, errcode.New(errcode.InvalidArgument, "%s is empty; there is nothing to upload", p).WithDetail("path", p)
