@@ -352,6 +352,7 @@ func TestRequestsCheckedFromFacts(t *testing.T) {
 				return
 			}
 			r.expectError(t, http.StatusBadRequest, "invalid_parameter", tc.param)
+			assert.Equal(t, docURLBase+"invalid_parameter", r.apiErr(t)["doc_url"], "documentation links are not presigned")
 		})
 	}
 }
