@@ -20,6 +20,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/fsroot"
 	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
 	"github.com/kosmo-dev/kosmo/luahost/redact"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
@@ -68,6 +69,9 @@ type Options struct {
 	// Redactor hides secrets in every envelope the host returns (output,
 	// results, errors, audit). nil: nothing is redacted.
 	Redactor *redact.Redactor
+	// Files confines the files integrations may read and write (nil:
+	// none); it reaches them as registry.Env.Files.
+	Files *fsroot.Roots
 }
 
 // RunOptions adjust one run.

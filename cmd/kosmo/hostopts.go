@@ -1,8 +1,11 @@
 package main
 
 import (
+	"path/filepath"
+
 	kosmodocs "github.com/kosmo-dev/kosmo/docs"
 	"github.com/kosmo-dev/kosmo/luahost"
+	"github.com/kosmo-dev/kosmo/luahost/fsroot"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -18,6 +21,12 @@ func buildHostOptions(st *State, cfg *Config, o luaOptions) (luahost.Options, fu
 		Pages:   kosmodocs.Guides(),
 	}
 	cleanup := func() {}
+	files, err := fileRoots(st, o)
+	if err != nil {
+		return opts, cleanup, err
+	}
+	opts.Files = files
+	cleanup = func() { files.Close() }
 	mcp, err := mcpProvider(st, cfg, o.mcpConfig)
 	if err != nil {
 		return opts, cleanup, err
@@ -33,7 +42,7 @@ func buildHostOptions(st *State, cfg *Config, o luaOptions) (luahost.Options, fu
 			if err != nil {
 				return opts, cleanup, err
 			}
-			cleanup = stop
+			cleanup = func() { stop(); files.Close() }
 			bindings = sandboxBindings(bindings, urls)
 		}
 		opts.Integrations = bindings
@@ -72,4 +81,26 @@ func sandboxBindings(bindings []luahost.Binding, urls map[string]string) []luaho
 		out[i] = b
 	}
 	return out
+}
+
+// fileRoots confines the files scripts may touch: reads under the
+// --allow-read directories, writes under --output-dir (default: the
+// current directory). Relative directories are taken from the working
+// directory.
+func fileRoots(st *State, o luaOptions) (*fsroot.Roots, error) {
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(st.Dir, p)
+	}
+	read := make([]string, len(o.allowRead))
+	for i, d := range o.allowRead {
+		read[i] = abs(d)
+	}
+	out := st.Dir
+	if o.outputDir != "" {
+		out = abs(o.outputDir)
+	}
+	return fsroot.New(read, out)
 }

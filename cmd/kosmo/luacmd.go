@@ -38,6 +38,8 @@ type luaOptions struct {
 	input      string   // --input FILE|-
 	dryRun     bool
 	scriptArgs []string // the words after --
+	allowRead  []string // directories scripts may read files under
+	outputDir  string   // directory scripts may write files under ("" = current)
 }
 
 func luaFlags() []cli.Flag {
@@ -55,6 +57,8 @@ func luaFlags() []cli.Flag {
 		&cli.GenericFlag{Name: "arg", Value: &pairList{}, Usage: "set args.KEY for the script: `KEY=VALUE` (repeatable; true/false/null/numbers are coerced)"},
 		&cli.StringFlag{Name: "input", Usage: "decode one JSON document from `FILE` (- for standard input) into the global input"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "send reads, hold writes back: each is listed in planned_requests and answered by the simulator"},
+		&cli.StringSliceFlag{Name: "allow-read", Usage: "let scripts read files under `DIR` (repeatable; default: none)"},
+		&cli.StringFlag{Name: "output-dir", Usage: "let scripts write files under `DIR` only (default: the current directory)"},
 	}
 }
 
@@ -79,6 +83,8 @@ func luaCommand(st *State, name string, scope luahost.Scope, usage string) *cli.
 				timeout:   c.String("timeout"),
 				repl:      c.Bool("repl"),
 				mcpConfig: c.String("mcp-config"),
+				allowRead: c.StringSlice("allow-read"),
+				outputDir: c.String("output-dir"),
 			}
 			o.args, o.input, o.dryRun = pairsOf(c, "arg"), c.String("input"), c.Bool("dry-run")
 			positional := c.Args().Slice()

@@ -31,6 +31,7 @@ func New() *registry.Integration {
 	ig.Functions = append(ig.Functions, kosmoKratorFunctions()...)
 	ig.Functions = append(ig.Functions, moduleXFunctions()...)
 	ig.Functions = append(ig.Functions, lifecycleFunctions()...)
+	ig.Functions = append(ig.Functions, fileFunctions()...)
 	for _, f := range ig.Functions {
 		if hw, ok := handWritten[f.Name]; ok {
 			f.Area, f.Request = hw.area, hw.request
@@ -58,6 +59,9 @@ var handWritten = map[string]struct{ area, request string }{
 	"wait_for_video":             {"videos", "GET /v3/videos/{video_id}, repeated until the video is done"},
 	"delete_video":               {"videos", "DELETE /v3/videos/{video_id}"},
 	"list_all_videos":            {"videos", "GET /v3/videos, every page"},
+	"upload_asset":               {"assets", "POST /v3/assets (large files: POST /v3/assets/direct-uploads, then complete)"},
+	"upload_assets":              {"assets", "POST /v3/assets, once per file"},
+	"download":                   {"videos", "GET /v3/videos/{video_id} (or the job's GET), then the file's URL"},
 }
 
 func kosmoKratorFunctions() []*registry.Function {

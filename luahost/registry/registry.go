@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kosmo-dev/kosmo/luahost/fsroot"
 )
 
 // Op is a function's permission class.
@@ -261,6 +263,10 @@ type Env struct {
 	Transport http.RoundTripper // nil = http.DefaultTransport
 	Version   string            // kosmo's version, for User-Agent
 	Progress  io.Writer         // diagnostics (stderr); never stdout
+	// Files is the only file access a run has: reads under the
+	// --allow-read directories, writes under --output-dir. nil refuses
+	// both.
+	Files *fsroot.Roots
 }
 
 // Call is one invocation handed to a Handler.
