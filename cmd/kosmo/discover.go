@@ -98,6 +98,9 @@ func searchFunctions(query string) []searchHit {
 					score++
 				}
 			}
+			if score > 0 && !f.Generated {
+				score += 10 // the seed workflows' functions, among near-equals
+			}
 			if score > 0 {
 				hits = append(hits, searchHit{Function: f.Label(), Op: string(f.Op), Summary: f.Summary, Score: score})
 			}

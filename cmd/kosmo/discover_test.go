@@ -48,7 +48,8 @@ func TestSearchRanksNamesFirst(t *testing.T) {
 		"delete":          "heygen.delete_video",
 		"current user":    "heygen.get_current_user",
 		"talking photo":   "heygen.create_talking_photo",
-		"download link":   "heygen.retrieve_video_link",
+		"video link":      "heygen.retrieve_video_link",
+		"download":        "heygen.download",
 		"heygen.list_all": "heygen.list_all_videos",
 	} {
 		hits := searchFunctions(query)

@@ -37,7 +37,10 @@ func New() *registry.Integration {
 			f.Area, f.Request = hw.area, hw.request
 		}
 	}
-	ig.Functions = append(ig.Functions, generatedFunctions()...)
+	for _, f := range generatedFunctions() {
+		f.Generated = true
+		ig.Functions = append(ig.Functions, f)
+	}
 	return ig
 }
 

@@ -123,6 +123,10 @@ type Function struct {
 	Columns []string
 	// Area groups functions in listings and docs ("videos", "assets").
 	Area string
+	// Generated marks a function declared from the service's API spec
+	// rather than written by hand; searches rank the hand-written ones
+	// (the documented workflows) first among equals.
+	Generated bool
 	// Request names the HTTP request the function sends ("POST /v3/videos"),
 	// so a user can match it to the service's own API reference.
 	Request string
