@@ -224,6 +224,7 @@ func uploadAsset(ctx context.Context, c *registry.Call) (any, error) {
 	if err != nil {
 		return nil, mapError("heygen.upload_asset", err)
 	}
+	registry.ReportCreated(ctx, "asset_id", a.AssetID)
 	return map[string]any{"data": assetValue(a, cf.path)}, nil
 }
 
@@ -259,6 +260,7 @@ func uploadAssets(ctx context.Context, c *registry.Call) (any, error) {
 			}
 			return nil, e
 		}
+		registry.ReportCreated(ctx, "asset_id", a.AssetID)
 		assets = append(assets, assetValue(a, cf.path))
 	}
 	return map[string]any{"data": map[string]any{"assets": assets}}, nil

@@ -157,3 +157,27 @@ func TestNoFileAccessWithoutRoots(t *testing.T) {
 	assert.Equal(t, "permission_denied", string(env.Error.Code))
 	assert.Contains(t, env.Error.Message, "no file access")
 }
+
+// Every write names what it created in its audit record: uploads their
+// assets (a batch lists them all), generated create_* functions the ids of
+// their answer.
+func TestWritesReportWhatTheyCreated(t *testing.T) {
+	f := setupFiles(t, true)
+	png := []byte("\x89PNG\r\n\x1a\n" + strings.Repeat("x", 64))
+	for _, name := range []string{"a.png", "b.png"} {
+		require.NoError(t, os.WriteFile(filepath.Join(f.in, name), png, 0o644))
+	}
+	env := f.host.Run(context.Background(), `
+local h = app.integrations.heygen
+local one = h.upload_asset({path = "a.png"}).data.asset_id
+local two = h.upload_assets({paths = {"a.png", "b.png"}}).data.assets
+local src = {type = "url", url = "https://example.invalid/in.mp4"}
+local lip = h.create_lipsync({video = src, audio = src}).data
+return one, two[1].asset_id, two[2].asset_id, lip.lipsync_id`, luahost.RunOptions{})
+	require.True(t, env.Success, "%+v", env.Error)
+	calls := env.IntegrationCalls
+	require.Len(t, calls, 3)
+	assert.Equal(t, map[string]any{"asset_id": env.Result[0]}, calls[0].Created)
+	assert.Equal(t, map[string]any{"asset_id": []any{env.Result[1], env.Result[2]}}, calls[1].Created)
+	assert.Equal(t, env.Result[3], calls[2].Created["lipsync_id"])
+}

@@ -3,9 +3,11 @@ package integration
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/kosmo-dev/kosmo/heygen"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
@@ -21,6 +23,9 @@ func endpointHandler(label string, ep heygen.Endpoint) registry.Handler {
 		res, err := sessionOf(c).client.Call(ctx, ep, path, query, body)
 		if err != nil {
 			return nil, mapError(label, err)
+		}
+		if ep.Method == http.MethodPost && strings.HasPrefix(c.Function.Name, "create_") {
+			reportCreatedIDs(ctx, res.Body)
 		}
 		return res.Body, nil
 	}
@@ -62,4 +67,23 @@ func queryText(v any) string {
 		return strconv.FormatBool(x)
 	}
 	return fmt.Sprint(v)
+}
+
+// reportCreatedIDs names, in the call's audit record, the ids a create_*
+// function's answer carries at the top of its data ("id", "video_id",
+// "batch_id", ...), so an interrupted or failed run can still list what it
+// created.
+func reportCreatedIDs(ctx context.Context, body any) {
+	top, _ := body.(map[string]any)
+	data, _ := top["data"].(map[string]any)
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if id, ok := data[k].(string); ok && (k == "id" || strings.HasSuffix(k, "_id")) {
+			registry.ReportCreated(ctx, k, id)
+		}
+	}
 }

@@ -23,8 +23,9 @@ func WithCreated(ctx context.Context, c *Created) context.Context {
 }
 
 // ReportCreated records that the call on ctx created the resource key=id
-// (for example "video_id", "abc123"). Without a collector on ctx it does
-// nothing; an empty id is ignored.
+// (for example "video_id", "abc123"). A key reported again with another id
+// (a batch of uploads) holds the list of ids. Without a collector on ctx it
+// does nothing; an empty id is ignored.
 func ReportCreated(ctx context.Context, key, id string) {
 	c, ok := ctx.Value(createdKey{}).(*Created)
 	if !ok || c == nil || id == "" {
@@ -35,7 +36,16 @@ func ReportCreated(ctx context.Context, key, id string) {
 	if c.ids == nil {
 		c.ids = map[string]any{}
 	}
-	c.ids[key] = id
+	switch old := c.ids[key].(type) {
+	case nil:
+		c.ids[key] = id
+	case string:
+		if old != id {
+			c.ids[key] = []any{old, id}
+		}
+	case []any:
+		c.ids[key] = append(old, id)
+	}
 }
 
 // IDs returns a copy of what was reported, or nil when nothing was.
@@ -50,6 +60,9 @@ func (c *Created) IDs() map[string]any {
 	}
 	out := make(map[string]any, len(c.ids))
 	for k, v := range c.ids {
+		if list, ok := v.([]any); ok {
+			v = append([]any(nil), list...)
+		}
 		out[k] = v
 	}
 	return out
