@@ -24,12 +24,28 @@ func looksSecret(name string) bool {
 }
 
 // envSecrets returns the values of the environment variables that hold
-// credentials, every HEYGEN_API_KEY* among them.
+// credentials: every variable an integration declares for its keys (its
+// credential variable, alone or with an _ACCOUNT suffix), and the others
+// whose names mark them as secret.
 func envSecrets(env map[string]string) []string {
+	var keyVars []string
+	for _, ig := range builtinIntegrations() {
+		if v := ig.Credential.EnvVar; v != "" {
+			keyVars = append(keyVars, v)
+		}
+	}
+	declared := func(k string) bool {
+		for _, v := range keyVars {
+			if strings.HasPrefix(k, v) {
+				return true
+			}
+		}
+		return false
+	}
 	var out []string
 	for k, v := range env {
 		switch {
-		case strings.HasPrefix(k, "HEYGEN_API_KEY"):
+		case declared(k):
 			out = append(out, v)
 		case looksSecret(k) && len(strings.TrimSpace(v)) >= minGuessed:
 			out = append(out, v)

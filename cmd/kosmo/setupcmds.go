@@ -245,9 +245,10 @@ func runDoctor(st *State, only string, timeout time.Duration) (checks []doctorCh
 			}
 			u, _ := url.Parse(base)
 			if u != nil && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+				allow := ig.Credential.AllowHTTPEnv
 				checks = append(checks, doctorCheck{Integration: ig.Name, Check: "base_url", Status: "warning",
-					Message: base + " uses plain http to a remote host (allowed by HEYGEN_ALLOW_HTTP): keys travel unencrypted",
-					Next:    "unset HEYGEN_ALLOW_HTTP and use an https URL"})
+					Message: base + " uses plain http to a remote host (allowed by " + allow + "): keys travel unencrypted",
+					Next:    "unset " + allow + " and use an https URL"})
 			}
 		}
 		if len(b.Accounts) == 0 {
