@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -14,12 +16,16 @@ import (
 
 	"github.com/kosmo-dev/kosmo/heygen/heygentest"
 	"github.com/kosmo-dev/kosmo/heygen/integration"
+	"github.com/kosmo-dev/kosmo/heygen/integration/integrationtest"
 	"github.com/kosmo-dev/kosmo/luahost"
+	"github.com/kosmo-dev/kosmo/luahost/fsroot"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
-// matrixCalls holds valid arguments for every HeyGen function; the fault
-// then decides the outcome. TestFaultMatrix fails when one is missing.
+// matrixCalls holds the arguments of the hand-written HeyGen functions;
+// the generated ones take the arguments built from their declaration
+// (integrationtest.ExampleArgs). The fault then decides the outcome.
+// TestFaultMatrix fails when a hand-written function has no entry here.
 var matrixCalls = map[string]string{
 	"list_videos":                `{limit = 5}`,
 	"get_video":                  `{video_id = "v1"}`,
@@ -36,6 +42,26 @@ var matrixCalls = map[string]string{
 	"wait_for_video":             `{video_id = "v1", timeout = 30, interval = 0.05}`,
 	"delete_video":               `{video_id = "v1"}`,
 	"list_all_videos":            `{}`,
+	// The file functions read matrixFile from the run's --allow-read
+	// directory and write under its output directory.
+	"upload_asset":  `{path = "` + matrixFile + `"}`,
+	"upload_assets": `{paths = {"` + matrixFile + `"}}`,
+	"download":      `{video_id = "v1", path = "v1.mp4"}`,
+}
+
+// matrixFile is the file the upload functions send: a PNG by its content.
+const matrixFile = "face.png"
+
+// fileRoots gives a run one readable directory holding matrixFile and an
+// output directory of its own.
+func fileRoots(t *testing.T) *fsroot.Roots {
+	t.Helper()
+	in := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(in, matrixFile), append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 56)...), 0o600))
+	roots, err := fsroot.New([]string{in}, t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(func() { roots.Close() })
+	return roots
 }
 
 // matrixFault is one column of the matrix: a simulator fault on every
@@ -71,10 +97,9 @@ var matrixFaults = []matrixFault{
 // service failures but return {success = false, error = "..."} instead.
 // A slow service is cut by the run's timeout, which always raises.
 func TestFaultMatrix(t *testing.T) {
-	fns := integration.New().Functions
-	for _, f := range fns {
-		require.Contains(t, matrixCalls, f.Name, "add %s to matrixCalls", f.Name)
-	}
+	ig := integration.New()
+	fns := ig.Functions
+	require.Empty(t, integrationtest.Uncovered(ig, matrixCalls), "matrixCalls")
 	type cell struct{ fault, fn, problem string }
 	var mu sync.Mutex
 	var problems []cell
@@ -90,6 +115,7 @@ func TestFaultMatrix(t *testing.T) {
 				Accounts:    []registry.Account{{Name: "default", Secret: testKey, BaseURL: srv.URL}},
 				Policy:      registry.DefaultPolicy(),
 			}},
+			Files:   fileRoots(t),
 			Sandbox: true, // no backoff between retries
 			Force:   true,
 			Version: "test",
@@ -107,7 +133,7 @@ func TestFaultMatrix(t *testing.T) {
 				if mf.name == "slow" {
 					ro.Timeout = 300 * time.Millisecond
 				}
-				code := fmt.Sprintf(`local r = app.integrations.heygen.%s(%s) return r`, f.Name, matrixCalls[f.Name])
+				code := fmt.Sprintf(`local r = app.integrations.heygen.%s(%s) return r`, f.Name, integrationtest.CallArgs(f, matrixCalls))
 				env := h.Run(context.Background(), code, ro)
 				if p := checkCell(env, f, mf); p != "" {
 					mu.Lock()

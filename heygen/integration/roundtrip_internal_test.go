@@ -16,89 +16,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kosmo-dev/kosmo/heygen/heygentest"
+	"github.com/kosmo-dev/kosmo/heygen/integration/integrationtest"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
 const specFile = "../../../shared/heygen-api/v3-endpoints.json"
-
-// sampleValue builds a schema-valid value for p from its declaration
-// alone: required fields only, the first enum value, the lower bound of a
-// range, the first variant of a union, and strings chosen by field name
-// so that the simulator's own checks (URLs, languages, MIME types) pass.
-func sampleValue(name string, p *registry.Param) any {
-	switch p.Type {
-	case registry.String:
-		if len(p.Enum) > 0 {
-			return p.Enum[0]
-		}
-		switch {
-		case strings.HasSuffix(name, "url"):
-			return "https://example.invalid/in.mp4"
-		case strings.Contains(name, "language"):
-			return "Spanish"
-		case name == "content_type":
-			return "image/png"
-		case name == "filename":
-			return "face.png"
-		}
-		return "sample text"
-	case registry.Integer:
-		if p.Min != nil {
-			return int64(*p.Min)
-		}
-		if name == "size_bytes" {
-			return int64(64)
-		}
-		return int64(1)
-	case registry.Number:
-		if p.Min != nil {
-			return *p.Min
-		}
-		return 1.0
-	case registry.Boolean:
-		return true
-	case registry.Array:
-		n := max(p.MinLen, 1)
-		out := make([]any, n)
-		for i := range out {
-			if p.Items == nil {
-				out[i] = "sample text"
-				continue
-			}
-			out[i] = sampleValue(name, p.Items)
-		}
-		return out
-	case registry.Object:
-		return sampleObject(p.Fields, p.Discriminator, p.Variants, "")
-	}
-	return nil
-}
-
-// sampleObject fills the required fields of an object; of a union it
-// takes the variant named want, else the last one ("url" sorts after
-// "asset_id" and "base64", and needs nothing that must exist first).
-func sampleObject(fields []registry.Param, disc string, variants []registry.Variant, want string) map[string]any {
-	out := map[string]any{}
-	all := fields
-	if len(variants) > 0 {
-		v := variants[len(variants)-1]
-		for _, c := range variants {
-			if c.Value == want {
-				v = c
-			}
-		}
-		all = append(append([]registry.Param{}, fields...), v.Fields...)
-		out[disc] = v.Value
-	}
-	for i := range all {
-		if all[i].Required {
-			if _, set := out[all[i].Name]; !set {
-				out[all[i].Name] = sampleValue(all[i].Name, &all[i])
-			}
-		}
-	}
-	return out
-}
 
 // responseSchemas compiles each endpoint's response schema into plain
 // JSON Schema: nullable becomes a union with null, discriminated oneOfs
@@ -177,7 +99,7 @@ func (rt *roundTrip) call(name string, extra map[string]any) any {
 	f, ok := rt.ig.Function(name)
 	require.True(t, ok, name)
 	want, _ := extra[f.Discriminator].(string)
-	args := sampleObject(f.Params, f.Discriminator, f.Variants, want)
+	args := integrationtest.ExampleVariantArgs(f, want)
 	for k, v := range extra {
 		args[k] = v
 	}
@@ -369,7 +291,7 @@ func TestInputSchemasCompileAndAcceptSampleRequests(t *testing.T) {
 		if f.Request == "" || f.Flat || len(f.Examples) != 1 || !strings.HasSuffix(f.Examples[0].Code, "dump(result.data)") {
 			continue
 		}
-		sample, _ := json.Marshal(sampleObject(f.Params, f.Discriminator, f.Variants, ""))
+		sample, _ := json.Marshal(integrationtest.ExampleArgs(f))
 		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(sample))
 		require.NoError(t, err)
 		assert.NoError(t, sch.Validate(inst), "%s: %s", f.Name, sample)
