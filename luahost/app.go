@@ -301,7 +301,7 @@ func (h *Host) invoke(ctx context.Context, r *run, b *Binding, f *registry.Funct
 				WithDetail("stack", string(debug.Stack()))
 		}
 	}()
-	env := registry.Env{Sandbox: h.opts.Sandbox, Transport: h.opts.Transport, Version: h.opts.Version, Progress: h.opts.Stderr}
+	env := registry.Env{Sandbox: h.opts.Sandbox, Transport: h.opts.Transport, Version: h.opts.Version, Progress: h.opts.Stderr, Files: h.opts.Files}
 	session, err := r.session(ctx, b, acct, env)
 	if err != nil {
 		return nil, err

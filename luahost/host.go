@@ -20,6 +20,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/fsroot"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -63,6 +64,9 @@ type Options struct {
 	Stderr       io.Writer // diagnostics and progress; never stdout
 	Prompt       Prompter
 	PoolSize     int // states kept for reuse; default 8
+	// Files confines the files integrations may read and write (nil:
+	// none); it reaches them as registry.Env.Files.
+	Files *fsroot.Roots
 }
 
 // RunOptions adjust one run.

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"path/filepath"
+
 	"github.com/kosmo-dev/kosmo/luahost"
+	"github.com/kosmo-dev/kosmo/luahost/fsroot"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -16,6 +19,12 @@ func buildHostOptions(st *State, cfg *Config, o luaOptions) (luahost.Options, fu
 		Stderr:  st.Stderr,
 	}
 	cleanup := func() {}
+	files, err := fileRoots(st, o)
+	if err != nil {
+		return opts, cleanup, err
+	}
+	opts.Files = files
+	cleanup = func() { files.Close() }
 	mcp, err := mcpProvider(st, cfg, o.mcpConfig)
 	if err != nil {
 		return opts, cleanup, err
@@ -31,7 +40,7 @@ func buildHostOptions(st *State, cfg *Config, o luaOptions) (luahost.Options, fu
 			if err != nil {
 				return opts, cleanup, err
 			}
-			cleanup = stop
+			cleanup = func() { stop(); files.Close() }
 			bindings = sandboxBindings(bindings, url)
 		}
 		opts.Integrations = bindings
@@ -63,4 +72,26 @@ func sandboxBindings(bindings []luahost.Binding, url string) []luahost.Binding {
 		out[i] = b
 	}
 	return out
+}
+
+// fileRoots confines the files scripts may touch: reads under the
+// --allow-read directories, writes under --output-dir (default: the
+// current directory). Relative directories are taken from the working
+// directory.
+func fileRoots(st *State, o luaOptions) (*fsroot.Roots, error) {
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(st.Dir, p)
+	}
+	read := make([]string, len(o.allowRead))
+	for i, d := range o.allowRead {
+		read[i] = abs(d)
+	}
+	out := st.Dir
+	if o.outputDir != "" {
+		out = abs(o.outputDir)
+	}
+	return fsroot.New(read, out)
 }

@@ -31,6 +31,8 @@ type luaOptions struct {
 	timeout   string
 	repl      bool
 	mcpConfig string
+	allowRead []string // directories scripts may read files under
+	outputDir string   // directory scripts may write files under ("" = current)
 }
 
 func luaFlags() []cli.Flag {
@@ -45,6 +47,8 @@ func luaFlags() []cli.Flag {
 		&cli.StringFlag{Name: "timeout", Usage: "bound the whole run to `DURATION` (e.g. 90s, 10m; default none)"},
 		&cli.BoolFlag{Name: "repl", Usage: "start an interactive prompt"},
 		&cli.StringFlag{Name: "mcp-config", Usage: "read MCP servers from `FILE` ({\"mcpServers\": {...}})"},
+		&cli.StringSliceFlag{Name: "allow-read", Usage: "let scripts read files under `DIR` (repeatable; default: none)"},
+		&cli.StringFlag{Name: "output-dir", Usage: "let scripts write files under `DIR` only (default: the current directory)"},
 	}
 }
 
@@ -68,6 +72,8 @@ func luaCommand(st *State, name string, scope luahost.Scope, usage string) *cli.
 				timeout:   c.String("timeout"),
 				repl:      c.Bool("repl"),
 				mcpConfig: c.String("mcp-config"),
+				allowRead: c.StringSlice("allow-read"),
+				outputDir: c.String("output-dir"),
 			}
 			switch c.Args().Len() {
 			case 0:

@@ -249,6 +249,9 @@ func (s *Server) createAvatar(c *call) reply {
 	t := c.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if err := checkAssetRefs(t, c.json, ""); err != nil {
+		return err.reply()
+	}
 	gid := getString(c.json, "avatar_group_id")
 	var g *record
 	if gid != "" {

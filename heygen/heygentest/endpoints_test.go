@@ -161,8 +161,11 @@ func TestEveryEndpoint(t *testing.T) {
 		assert.Equal(t, "pending_consent", tg["status"])
 		consent := e.ok("POST", "/v3/avatars/"+tg["id"].(string)+"/consent", map[string]any{"consent_text": "I agree"})
 		assert.Equal(t, "processing", consent["avatar_group"].(map[string]any)["status"])
+		e.do("POST", "/v3/videos", testKey, avatarBody(map[string]any{"avatar_id": look["id"]})).
+			expectError(t, http.StatusBadRequest, "invalid_parameter", "avatar_id")
 		done()
 		assert.Equal(t, "completed", e.ok("GET", "/v3/avatars/"+g["id"].(string), nil)["status"])
+		e.ok("POST", "/v3/videos", avatarBody(map[string]any{"avatar_id": look["id"]}))
 		e.ok("GET", "/v3/avatars/looks/"+look["id"].(string), nil)
 		renamed := e.ok("PATCH", "/v3/avatars/looks/"+look["id"].(string), map[string]any{"name": "Me again"})
 		assert.Equal(t, "Me again", renamed["name"])
@@ -349,6 +352,7 @@ func TestRequestsCheckedFromFacts(t *testing.T) {
 				return
 			}
 			r.expectError(t, http.StatusBadRequest, "invalid_parameter", tc.param)
+			assert.Equal(t, docURLBase+"invalid_parameter", r.apiErr(t)["doc_url"], "documentation links are not presigned")
 		})
 	}
 }
@@ -429,7 +433,7 @@ func TestMediaURLsExpireAndAreSigned(t *testing.T) {
 	parsed, _ := url.Parse(u)
 	assert.Equal(t, http.StatusForbidden, e.fetch("GET", e.ts.URL+parsed.Path, nil).status, "unsigned")
 
-	clock.Advance(11 * time.Minute)
+	clock.Advance(12 * time.Minute)
 	r = e.fetch("GET", u, nil)
 	assert.Equal(t, http.StatusForbidden, r.status)
 	assert.Contains(t, string(r.body), "Request has expired")
@@ -464,4 +468,32 @@ func TestMediaTruncationFault(t *testing.T) {
 	rest := e.fetch("GET", u, nil, "Range", fmt.Sprintf("bytes=%d-", len(got)))
 	assert.Equal(t, full, append(got, rest.body...), "a range request resumes it")
 	assert.Equal(t, http.StatusPartialContent, e.srv.Requests()[len(e.srv.Requests())-1].Status)
+}
+
+func TestWebhookEventsFollowJobs(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	e := newEnv(t, Options{Clock: clock.Now})
+	src := map[string]any{"type": "url", "url": "https://example.invalid/in.mp4"}
+	tr := e.ok("POST", "/v3/video-translations", map[string]any{"video": src, "output_languages": []any{"French"}})
+	clock.Advance(time.Second)
+	bad := e.ok("POST", "/v3/ai-clipping", map[string]any{"video": src, "title": "[fail] talk"})
+	clock.Advance(time.Second)
+	e.ok("POST", "/v3/videos", avatarBody(nil))
+	items, _, _ := e.do("GET", "/v3/webhooks/events", testKey, nil).list(t)
+	assert.Empty(t, items, "nothing has finished yet")
+	clock.Advance(time.Minute)
+	all, _ := e.walk("/v3/webhooks/events?limit=1", testKey)
+	var types []string
+	for _, ev := range all {
+		types = append(types, ev["event_type"].(string))
+	}
+	assert.Equal(t, []string{"avatar_video.success", "ai_clipping.fail", "video_translate.success"}, types, "newest first")
+	one, _, _ := e.do("GET", "/v3/webhooks/events?entity_id="+bad["id"].(string), testKey, nil).list(t)
+	require.Len(t, one, 1)
+	assert.Equal(t, bad["id"], one[0]["event_data"].(map[string]any)["job_id"])
+	tid := tr["video_translation_ids"].([]any)[0].(string)
+	one, _, _ = e.do("GET", "/v3/webhooks/events?event_type=video_translate.success", testKey, nil).list(t)
+	require.Len(t, one, 1)
+	assert.Equal(t, tid, one[0]["event_data"].(map[string]any)["video_translation_id"])
 }

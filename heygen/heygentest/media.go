@@ -72,10 +72,14 @@ func (s *Server) sign(p string, expires int64) string {
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
+// urlStep is the granularity of expiry times: a URL handed out twice
+// within the same minute is the same URL, as with a presigning cache.
+const urlStep = time.Minute
+
 // signedURL is the public URL of the media file at p (relative to
-// /media/).
+// /media/). It stays valid for at least the URL TTL.
 func (s *Server) signedURL(base, p string) string {
-	exp := s.now().Add(s.urlTTL()).Unix()
+	exp := s.now().Truncate(urlStep).Add(s.urlTTL() + urlStep).Unix()
 	return base + mediaPrefix + p + "?expires=" + strconv.FormatInt(exp, 10) + "&signature=" + s.sign(p, exp)
 }
 

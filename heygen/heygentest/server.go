@@ -47,8 +47,9 @@ type Options struct {
 	// Latency is slept (honouring the request context) before every API
 	// response. Zero means none.
 	Latency time.Duration
-	// URLTTL is how long the media URLs in responses stay valid, on the
-	// server's clock. Zero means one hour.
+	// URLTTL is how long the media URLs in responses stay valid at least,
+	// on the server's clock (expiry times are rounded up to the next full
+	// minute). Zero means one hour.
 	URLTTL time.Duration
 }
 

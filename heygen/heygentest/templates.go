@@ -304,7 +304,7 @@ func (s *Server) checkVariableProperties(decl templateVar, props map[string]any,
 		if ct, has := props["type"]; has && ct != "avatar" && ct != "talking_photo" {
 			return "", invalidParam(param, "properties.type of character variable %q must be \"avatar\" or \"talking_photo\".", name)
 		}
-		if _, err := s.readyLook(id, param); err != nil {
+		if _, err := s.readyLook(nil, id, param); err != nil {
 			return "", err
 		}
 	case varVoice:

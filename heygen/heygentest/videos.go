@@ -79,13 +79,13 @@ func (s *Server) createVideo(c *call) reply {
 	if err := createVideoSpec.check(body, ""); err != nil {
 		return err.reply()
 	}
-	plan, err := s.planVideo(body)
-	if err != nil {
-		return err.reply()
-	}
 	t := c.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	plan, err := s.planVideo(c, body)
+	if err != nil {
+		return err.reply()
+	}
 	v := plan.build(t, c)
 	t.add(v)
 	status, _ := v.state(c.now, s.opts)
@@ -140,7 +140,7 @@ func speechSeconds(script string) float64 {
 
 // planVideo applies the rules that a schema cannot express: ids must
 // exist, some fields exclude each other, engines must suit the look.
-func (s *Server) planVideo(body map[string]any) (videoPlan, *apiError) {
+func (s *Server) planVideo(c *call, body map[string]any) (videoPlan, *apiError) {
 	p := videoPlan{title: getString(body, "title"), format: "mp4", gif: true}
 	if of := getString(body, "output_format"); of != "" {
 		p.format = of
@@ -151,7 +151,7 @@ func (s *Server) planVideo(body map[string]any) (videoPlan, *apiError) {
 	}
 	switch getString(body, "type") {
 	case "avatar":
-		look, err := s.readyLook(getString(body, "avatar_id"), "avatar_id")
+		look, err := s.readyLook(c, getString(body, "avatar_id"), "avatar_id")
 		if err != nil {
 			return p, err
 		}
@@ -164,7 +164,7 @@ func (s *Server) planVideo(body map[string]any) (videoPlan, *apiError) {
 		if err := checkBackground(body, p.format); err != nil {
 			return p, err
 		}
-		sp, err := s.checkSpeech(body, "", deref(look.DefaultVoiceID))
+		sp, err := s.checkSpeech(c, body, "", deref(look.DefaultVoiceID))
 		if err != nil {
 			return p, err
 		}
@@ -173,7 +173,7 @@ func (s *Server) planVideo(body map[string]any) (videoPlan, *apiError) {
 		if err := checkBackground(body, p.format); err != nil {
 			return p, err
 		}
-		sp, err := s.checkSpeech(body, "", "")
+		sp, err := s.checkSpeech(c, body, "", "")
 		if err != nil {
 			return p, err
 		}
@@ -181,7 +181,7 @@ func (s *Server) planVideo(body map[string]any) (videoPlan, *apiError) {
 	case "cinematic_avatar":
 		ids, _ := body["avatar_id"].([]any)
 		for i, raw := range ids {
-			if _, err := s.readyLook(raw.(string), fmt.Sprintf("avatar_id[%d]", i)); err != nil {
+			if _, err := s.readyLook(c, raw.(string), fmt.Sprintf("avatar_id[%d]", i)); err != nil {
 				return p, err
 			}
 		}
@@ -197,7 +197,7 @@ func (s *Server) planVideo(body map[string]any) (videoPlan, *apiError) {
 		p.format = "mp4"
 		scenes, _ := body["scenes"].([]any)
 		for i, raw := range scenes {
-			secs, fails, err := s.checkScene(raw.(map[string]any), fmt.Sprintf("scenes[%d]", i))
+			secs, fails, err := s.checkScene(c, raw.(map[string]any), fmt.Sprintf("scenes[%d]", i))
 			if err != nil {
 				return p, err
 			}
@@ -215,9 +215,14 @@ func deref(s *string) string {
 	return *s
 }
 
-// readyLook finds a look that can be rendered.
-func (s *Server) readyLook(id, param string) (*avatarLook, *apiError) {
+// readyLook finds a look that can be rendered: one of the catalogue or,
+// when c is given, one the caller's key created (caller holds c.t.mu).
+func (s *Server) readyLook(c *call, id, param string) (*avatarLook, *apiError) {
 	look, found := s.cat.looksByID[id]
+	if c != nil {
+		look = s.findLook(c, id)
+		found = look != nil
+	}
 	if !found {
 		return nil, notFound("avatar_not_found", param, "No avatar look with id %q exists.", id)
 	}
@@ -287,7 +292,7 @@ type speech struct {
 
 // checkSpeech validates the script/audio/voice fields of an input.
 // defaultVoice is the fallback voice of an avatar look, if any.
-func (s *Server) checkSpeech(in map[string]any, prefix, defaultVoice string) (speech, *apiError) {
+func (s *Server) checkSpeech(c *call, in map[string]any, prefix, defaultVoice string) (speech, *apiError) {
 	script := getString(in, "script")
 	hasScript := present(in, "script")
 	audioURL, audioAsset := present(in, "audio_url"), present(in, "audio_asset_id")
@@ -298,8 +303,8 @@ func (s *Server) checkSpeech(in map[string]any, prefix, defaultVoice string) (sp
 		return speech{}, invalidParam(joinPath(prefix, "audio_url"), "audio_url and audio_asset_id cannot both be set.")
 	}
 	if vid := getString(in, "voice_id"); present(in, "voice_id") {
-		v, found := s.cat.voicesByID[vid]
-		if !found {
+		v := s.findVoice(c, vid)
+		if v == nil {
 			return speech{}, notFound("voice_not_found", joinPath(prefix, "voice_id"), "No voice with id %q exists.", vid)
 		}
 		if !v.usable() {
@@ -319,14 +324,14 @@ func (s *Server) checkSpeech(in map[string]any, prefix, defaultVoice string) (sp
 }
 
 // checkScene validates one studio scene and estimates its length.
-func (s *Server) checkScene(sc map[string]any, path string) (float64, bool, *apiError) {
+func (s *Server) checkScene(c *call, sc map[string]any, path string) (float64, bool, *apiError) {
 	switch getString(sc, "type") {
 	case "avatar_video":
 		in := getObject(sc, "input")
 		ip := joinPath(path, "input")
 		defaultVoice := ""
 		if getString(in, "type") == "avatar" {
-			look, err := s.readyLook(getString(in, "avatar_id"), joinPath(ip, "avatar_id"))
+			look, err := s.readyLook(c, getString(in, "avatar_id"), joinPath(ip, "avatar_id"))
 			if err != nil {
 				return 0, false, err
 			}
@@ -335,7 +340,7 @@ func (s *Server) checkScene(sc map[string]any, path string) (float64, bool, *api
 			}
 			defaultVoice = deref(look.DefaultVoiceID)
 		}
-		sp, err := s.checkSpeech(in, ip, defaultVoice)
+		sp, err := s.checkSpeech(c, in, ip, defaultVoice)
 		return sp.seconds, sp.fails, err
 	case "image":
 		if present(sc, "duration") && (present(sc, "script") || present(sc, "audio_url") || present(sc, "audio_asset_id")) {
@@ -344,7 +349,7 @@ func (s *Server) checkScene(sc map[string]any, path string) (float64, bool, *api
 		if d, ok := getNumber(sc, "duration"); ok {
 			return d, false, nil
 		}
-		sp, err := s.checkSpeech(sc, path, "")
+		sp, err := s.checkSpeech(c, sc, path, "")
 		return sp.seconds, sp.fails, err
 	}
 	return 8, false, nil // video clip
@@ -388,13 +393,16 @@ func (s *Server) createVideoBatch(c *call) reply {
 	if len(items) == 0 {
 		return invalidParam("videos", "videos must hold at least one video request.").reply()
 	}
+	t := c.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	plans := make([]videoPlan, len(items))
 	for i, raw := range items {
 		body := raw.(map[string]any)
 		prefix := "videos[" + strconv.Itoa(i) + "]"
 		err := createVideoSpec.check(body, prefix)
 		if err == nil {
-			plans[i], err = s.planVideo(body)
+			plans[i], err = s.planVideo(c, body)
 			if err != nil && err.param == "" {
 				err.param = prefix
 			} else if err != nil {
@@ -405,9 +413,6 @@ func (s *Server) createVideoBatch(c *call) reply {
 			return err.reply()
 		}
 	}
-	t := c.t
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	ids := make([]string, len(plans))
 	for i, p := range plans {
 		v := p.build(t, c)

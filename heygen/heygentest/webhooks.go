@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
+	"sort"
 	"strconv"
+	"time"
 )
 
 func (s *Server) webhookRoutes() []route {
@@ -129,9 +131,10 @@ func (s *Server) rotateWebhookSecret(c *call) reply {
 	return ok(single{Data: obj{"endpoint_id": r.id, "secret": webhookSecret(r.id, n)}})
 }
 
-// GET /v3/webhooks/events: the deliveries the sandbox would have made, one
-// per video this key created that has finished (success or fail), newest
-// first.
+// GET /v3/webhooks/events: the deliveries the sandbox would have made for
+// what this key created, one per job that has finished (success or fail):
+// videos, video translations, proofreads, AI clipping, video agent
+// sessions and photo avatars. Newest first.
 func (s *Server) listWebhookEvents(c *call) reply {
 	typ := c.query.Get("event_type")
 	entity := c.query.Get("entity_id")
@@ -143,41 +146,73 @@ func (s *Server) listWebhookEvents(c *call) reply {
 	t := c.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	type event struct {
-		key  int64
-		body obj
+	var events []webhookEvent
+	add := func(prefix string, ok bool, id string, seq int64, done time.Time, data obj) {
+		et := prefix + ".success"
+		if !ok {
+			et = prefix + ".fail"
+		}
+		if typ != "" && typ != et || entity != "" && entity != id {
+			return
+		}
+		// Newest first: the key falls as the finishing time grows; the
+		// sequence number separates events of the same millisecond.
+		key := -(done.UnixMilli()*1000 + seq%1000)
+		events = append(events, webhookEvent{key: key, body: obj{
+			"event_id": "evt_" + id, "event_type": et, "created_at": isoTime(done), "event_data": data,
+		}})
 	}
-	var events []event
 	for _, v := range t.videos {
 		if v.frozen {
 			continue
 		}
 		st, done := v.state(c.now, s.opts)
-		et := ""
 		switch st {
 		case "completed":
-			et = "avatar_video.success"
+			add("avatar_video", true, v.id, v.seq, done, obj{"video_id": v.id, "url": mediaHost + "/videos/" + v.id + "/video." + v.format})
 		case "failed":
-			et = "avatar_video.fail"
-		default:
-			continue
+			add("avatar_video", false, v.id, v.seq, done, obj{"video_id": v.id, "msg": v.failureMessage})
 		}
-		if typ != "" && typ != et || entity != "" && entity != v.id {
-			continue
-		}
-		data := obj{"video_id": v.id, "status": st}
-		if st == "completed" {
-			data["url"] = mediaHost + "/videos/" + v.id + "/video." + v.format
-		} else {
-			data["msg"] = v.failureMessage
-		}
-		events = append(events, event{key: -v.seq, body: obj{
-			"event_id":   "evt_" + v.id,
-			"event_type": et,
-			"created_at": isoTime(done),
-			"event_data": data,
-		}})
 	}
-	page := paginate(events, func(e event) int64 { return e.key }, p)
-	return ok(mapItems(page, func(e event) obj { return e.body }))
+	jobs := []struct{ kind, prefix, idField string }{
+		{kindTranslation, "video_translate", "video_translation_id"},
+		{kindProofread, "proofread_creation", "proofread_id"},
+		{kindClipping, "ai_clipping", "job_id"},
+		{kindGroup, "photo_avatar_generation", "avatar_group_id"},
+	}
+	for _, j := range jobs {
+		for _, r := range t.all(j.kind) {
+			if j.kind == kindGroup && r.data["twin"] == true {
+				continue
+			}
+			switch s.phaseOf(r, c.now) {
+			case phaseDone:
+				add(j.prefix, true, r.id, r.seq, s.doneAt(r, c.now), obj{j.idField: r.id})
+			case phaseFailed:
+				add(j.prefix, false, r.id, r.seq, s.doneAt(r, c.now), obj{j.idField: r.id, "msg": failMessage(r)})
+			}
+		}
+	}
+	for _, r := range t.all(kindSession) {
+		st, _, v := s.sessionStatus(c, r)
+		if v == nil || st != "completed" && st != "failed" {
+			continue
+		}
+		_, done := v.state(c.now, s.opts)
+		if done.IsZero() {
+			done = c.now
+		}
+		add("video_agent", st == "completed", r.id, r.seq, done, obj{"session_id": r.id, "video_id": v.id})
+	}
+	return ok(mapItems(paginate(sortEvents(events), func(e webhookEvent) int64 { return e.key }, p), func(e webhookEvent) obj { return e.body }))
+}
+
+type webhookEvent struct {
+	key  int64
+	body obj
+}
+
+func sortEvents(ev []webhookEvent) []webhookEvent {
+	sort.Slice(ev, func(i, j int) bool { return ev[i].key < ev[j].key })
+	return ev
 }

@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/kosmo-dev/kosmo/luahost/fsroot"
 )
 
 // Op is a function's permission class.
@@ -232,6 +234,10 @@ type Env struct {
 	Transport http.RoundTripper // nil = http.DefaultTransport
 	Version   string            // kosmo's version, for User-Agent
 	Progress  io.Writer         // diagnostics (stderr); never stdout
+	// Files is the only file access a run has: reads under the
+	// --allow-read directories, writes under --output-dir. nil refuses
+	// both.
+	Files *fsroot.Roots
 }
 
 // Call is one invocation handed to a Handler.
