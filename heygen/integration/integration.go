@@ -62,9 +62,9 @@ var handWritten = map[string]struct{ area, request string }{
 	"wait_for_video":             {"videos", "GET /v3/videos/{video_id}, repeated until the video is done"},
 	"delete_video":               {"videos", "DELETE /v3/videos/{video_id}"},
 	"list_all_videos":            {"videos", "GET /v3/videos, every page"},
-	"upload_asset":               {"assets", "POST /v3/assets (large files: POST /v3/assets/direct-uploads, then complete)"},
-	"upload_assets":              {"assets", "POST /v3/assets, once per file"},
-	"download":                   {"videos", "GET /v3/videos/{video_id} (or the job's GET), then the file's URL"},
+	"upload_asset":               {"assets", "POST /v3/assets, or POST /v3/assets/direct-uploads, a PUT of the bytes and POST /v3/assets/{asset_id}/complete"},
+	"upload_assets":              {"assets", "upload_asset's requests, once per file"},
+	"download":                   {"videos", "GET /v3/videos/{video_id} (or the translation or lipsync), then a GET of the file"},
 }
 
 func kosmoKratorFunctions() []*registry.Function {
