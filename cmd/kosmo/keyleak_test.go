@@ -20,13 +20,16 @@ import (
 
 	"github.com/kosmo-dev/kosmo/heygen/heygentest"
 	"github.com/kosmo-dev/kosmo/heygen/integration"
+	"github.com/kosmo-dev/kosmo/heygen/integration/integrationtest"
 )
 
 // leakKey is the key of the key-leak suite. Every 8-byte piece of it is
 // searched for in everything kosmo writes.
 const leakKey = "hgk_LeakSuite_7Qm2Zp9Xw4Rt6Yb1Nc8Vd3"
 
-// leakCalls are the arguments of every HeyGen function for the suite.
+// leakCalls are the arguments of the hand-written HeyGen functions for
+// the suite; the generated ones take the arguments built from their
+// declaration (integrationtest.ExampleArgs).
 // TestKeyLeakSuiteCoversEveryFunction keeps it complete.
 var leakCalls = map[string]string{
 	"list_videos":                `{limit = 5}`,
@@ -44,21 +47,43 @@ var leakCalls = map[string]string{
 	"wait_for_video":             `{video_id = "v1", timeout = 3, interval = 0.05}`,
 	"delete_video":               `{video_id = "v1"}`,
 	"list_all_videos":            `{}`,
+	// The CLI runs read leakFile from their --allow-read directory and
+	// write under their own --output-dir. mcp:serve reads no files, so
+	// there the uploads stop at permission_denied before any request.
+	"upload_asset":  `{path = "` + leakFile + `"}`,
+	"upload_assets": `{paths = {"` + leakFile + `"}}`,
+	// The failed video of the failed_video mode has a video_url off this
+	// machine (and a failure message holding the key): download asks for
+	// the thumbnail, which that answer lacks, so it reports the failure
+	// instead of fetching from the network.
+	"download": `{video_id = "v1", asset = "thumbnail", path = "v1.jpg"}`,
+}
+
+// leakFile is the file the upload functions send: a PNG by its content.
+const leakFile = "face.png"
+
+// leakShard is how many functions one CLI process calls. Most of a
+// process's time is spent in the client's retry pauses (about 3 s per call
+// when the answer is retryable), so the functions are spread over a few
+// processes per mode that sleep side by side.
+const leakShard = 12
+
+// leakCall is one function of the suite with its Lua arguments.
+type leakCall struct{ name, args string }
+
+// leakFunctions returns every HeyGen function with its arguments, by name.
+func leakFunctions() []leakCall {
+	ig := integration.New()
+	out := make([]leakCall, 0, len(ig.Functions))
+	for _, f := range ig.Functions {
+		out = append(out, leakCall{f.Name, integrationtest.CallArgs(f, leakCalls)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
 }
 
 func TestKeyLeakSuiteCoversEveryFunction(t *testing.T) {
-	for _, f := range integration.New().Functions {
-		assert.Contains(t, leakCalls, f.Name, "add %s to leakCalls", f.Name)
-	}
-}
-
-func sortedCalls() []string {
-	names := make([]string, 0, len(leakCalls))
-	for n := range leakCalls {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	assert.Empty(t, integrationtest.Uncovered(integration.New(), leakCalls), "leakCalls")
 }
 
 // leakFragment returns the first 8-byte piece of key found in text.
@@ -71,36 +96,69 @@ func leakFragment(text, key string) string {
 	return ""
 }
 
+// leakScript calls every function of calls but the last under pcall and
+// dumps what each returned or raised; the last one is called as a script
+// normally would, so that kosmo itself reports its result or its error.
+// Each function prints "call NAME" first.
+func leakScript(calls []leakCall) string {
+	var b strings.Builder
+	b.WriteString("local h = app.integrations.heygen\nlocal outcomes = {}\n")
+	for i, c := range calls {
+		fmt.Fprintf(&b, "print(%q)\n", "call "+c.name)
+		if i == len(calls)-1 {
+			fmt.Fprintf(&b, "dump(outcomes)\nreturn h.%s(%s)\n", c.name, c.args)
+			break
+		}
+		fmt.Fprintf(&b, "do local ok, r = pcall(h.%s, %s) outcomes[#outcomes + 1] = {name = %q, ok = ok, value = r} end\n", c.name, c.args, c.name)
+	}
+	return b.String()
+}
+
 // TestKeyLeakCLI runs every HeyGen function against a hostile HeyGen in
 // every leak mode, through the real CLI binary (JSON and human output), and
-// searches stdout and stderr for the key and every 8-byte piece of it. The
-// runs are processes of their own, side by side: most of their time is
-// spent in the client's retry pauses.
+// searches stdout and stderr for the key and every 8-byte piece of it. Each
+// process calls a shard of the functions in one script (leakScript); the
+// processes run side by side.
 func TestKeyLeakCLI(t *testing.T) {
 	kosmo, err := exec.LookPath("kosmo")
 	if err != nil {
 		t.Skip("the kosmo test command is not on PATH")
 	}
+	calls := leakFunctions()
+	var shards [][]leakCall
+	for i := 0; i < len(calls); i += leakShard {
+		shards = append(shards, calls[i:min(i+leakShard, len(calls))])
+	}
+	in := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(in, leakFile), append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 56)...), 0o600))
 	type outcome struct {
 		what, out string
+		shard     []leakCall
+		json      bool
+		stdout    string
 	}
 	var mu sync.Mutex
 	var results []outcome
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 48)
+	sem := make(chan struct{}, 96)
 	home := t.TempDir()
+	outDirs := t.TempDir()
 	for _, mode := range heygentest.LeakModes() {
 		srv, err := heygentest.StartLeaky(leakKey, mode)
 		require.NoError(t, err)
 		t.Cleanup(srv.Close)
-		for _, fn := range sortedCalls() {
+		for si, shard := range shards {
 			for _, jsonOut := range []bool{true, false} {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					sem <- struct{}{}
 					defer func() { <-sem }()
-					args := []string{"integrations:lua", "--force", "-e", "return app.integrations.heygen." + fn + "(" + leakCalls[fn] + ")"}
+					out, err := os.MkdirTemp(outDirs, "out")
+					if err != nil {
+						panic(err)
+					}
+					args := []string{"integrations:lua", "--force", "--allow-read", in, "--output-dir", out, "-e", leakScript(shard)}
 					if jsonOut {
 						args = append(args, "--json")
 					}
@@ -109,9 +167,10 @@ func TestKeyLeakCLI(t *testing.T) {
 						"CI=1", "HEYGEN_API_KEY=" + leakKey, "HEYGEN_API_BASE=" + srv.URL}
 					var stdout, stderr strings.Builder
 					cmd.Stdout, cmd.Stderr = &stdout, &stderr
-					err := cmd.Run()
+					err = cmd.Run()
 					mu.Lock()
-					results = append(results, outcome{fmt.Sprintf("%s/%s/json=%t (%v)", mode, fn, jsonOut, err), stdout.String() + "\n" + stderr.String()})
+					results = append(results, outcome{fmt.Sprintf("%s/shard %d (%s..%s)/json=%t (%v)", mode, si, shard[0].name, shard[len(shard)-1].name, jsonOut, err),
+						stdout.String() + "\n" + stderr.String(), shard, jsonOut, stdout.String()})
 					mu.Unlock()
 				}()
 			}
@@ -126,9 +185,42 @@ func TestKeyLeakCLI(t *testing.T) {
 		if strings.Contains(r.out, "[REDACTED]") {
 			redacted++
 		}
+		if r.json {
+			assertCallsReachedServer(t, r.what, r.stdout, r.shard)
+			continue
+		}
+		for _, c := range r.shard {
+			if !assert.Contains(t, r.stdout, "call "+c.name+"\n", "%s: the script did not reach %s", r.what, c.name) {
+				break
+			}
+		}
 	}
-	assert.Len(t, results, len(heygentest.LeakModes())*len(leakCalls)*2)
+	assert.Len(t, results, len(heygentest.LeakModes())*len(shards)*2)
 	assert.Greater(t, redacted, len(results)/2, "the hostile server must really echo the key")
+}
+
+// assertCallsReachedServer checks in a --json envelope that every
+// function of calls sent at least one request to the hostile server, so
+// that the suite tests what kosmo makes of its answers rather than an
+// argument error.
+func assertCallsReachedServer(t *testing.T, what, stdout string, calls []leakCall) {
+	t.Helper()
+	var env struct {
+		IntegrationCalls []struct {
+			Path         string `json:"path"`
+			HTTPRequests int64  `json:"http_requests"`
+		} `json:"integration_calls"`
+	}
+	if !assert.NoError(t, json.Unmarshal([]byte(stdout), &env), "%s: %s", what, stdout) {
+		return
+	}
+	sent := map[string]int64{}
+	for _, c := range env.IntegrationCalls {
+		sent[c.Path] += c.HTTPRequests
+	}
+	for _, c := range calls {
+		assert.Positive(t, sent["app.integrations.heygen."+c.name], "%s: %s sent no request: %s", what, c.name, stdout)
+	}
 }
 
 // teeWriter copies what mcp:serve writes to the client pipe into a buffer.
@@ -147,9 +239,10 @@ func (t teeWriter) Write(p []byte) (int, error) {
 // the server wrote (stdout and stderr) for the key. The modes run side by
 // side: most of the time is spent in the client's retry pauses.
 func TestKeyLeakMCPServe(t *testing.T) {
+	calls := leakFunctions()
 	args := map[string]map[string]any{}
-	for _, fn := range sortedCalls() {
-		args[fn] = toolArgs(t, fn)
+	for _, c := range calls {
+		args[c.name] = toolArgs(t, c.args)
 	}
 	modes := heygentest.LeakModes()
 	outs := make([]string, len(modes))
@@ -160,7 +253,7 @@ func TestKeyLeakMCPServe(t *testing.T) {
 		started := make(chan struct{})
 		go func() {
 			defer wg.Done()
-			outs[i], errs[i] = leakThroughServe(t, mode, args, started)
+			outs[i], errs[i] = leakThroughServe(t, mode, calls, args, started)
 		}()
 		// One server at a time parses its flags (urfave/cli's flag parsing
 		// shares global state); the calls then run side by side.
@@ -181,7 +274,7 @@ func TestKeyLeakMCPServe(t *testing.T) {
 // leakThroughServe serves mcp:serve in-process against a Leaky server in
 // mode, calls every tool and lua_execute for every function, and returns
 // everything that came out: tool results, the bytes on the wire, stderr.
-func leakThroughServe(t *testing.T, mode heygentest.LeakMode, toolArgs map[string]map[string]any, started chan<- struct{}) (string, error) {
+func leakThroughServe(t *testing.T, mode heygentest.LeakMode, calls []leakCall, toolArgs map[string]map[string]any, started chan<- struct{}) (string, error) {
 	once := sync.OnceFunc(func() { close(started) })
 	defer once()
 	srv, err := heygentest.StartLeaky(leakKey, mode)
@@ -193,7 +286,9 @@ func leakThroughServe(t *testing.T, mode heygentest.LeakMode, toolArgs map[strin
 	outR, outW := io.Pipe()
 	var wire lockedBuffer
 	st, stderr := cliState(t, map[string]string{"HEYGEN_API_KEY": leakKey, "HEYGEN_API_BASE": srv.URL}, inR,
-		teeWriter{outW, &wire}, "mcp:serve", "--write", "allow", "--force")
+		teeWriter{outW, &wire}, "mcp:serve", "--write", "allow", "--force",
+		// Every call at once: most of them sleep in retry pauses.
+		"--max-concurrent", "256", "--queue-wait", "5m")
 	exit := make(chan int, 1)
 	go func() {
 		code := Main(st)
@@ -201,7 +296,7 @@ func leakThroughServe(t *testing.T, mode heygentest.LeakMode, toolArgs map[strin
 		exit <- code
 	}()
 	client := mcp.NewClient(&mcp.Implementation{Name: "leak-test", Version: "1"}, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cs, err := client.Connect(ctx, &mcp.IOTransport{Reader: outR, Writer: inW}, nil)
 	if err != nil {
@@ -223,10 +318,10 @@ func leakThroughServe(t *testing.T, mode heygentest.LeakMode, toolArgs map[strin
 		b, _ := json.Marshal(res)
 		texts = append(texts, name+": "+string(b))
 	}
-	for _, fn := range sortedCalls() {
+	for _, c := range calls {
 		wg.Add(2)
-		go call("lua_execute", map[string]any{"code": "return app.integrations.heygen." + fn + "(" + leakCalls[fn] + ")"})
-		go call("heygen_"+fn, toolArgs[fn])
+		go call("lua_execute", map[string]any{"code": "return app.integrations.heygen." + c.name + "(" + c.args + ")"})
+		go call("heygen_"+c.name, toolArgs[c.name])
 	}
 	wg.Wait()
 	_ = cs.Close()
@@ -236,18 +331,18 @@ func leakThroughServe(t *testing.T, mode heygentest.LeakMode, toolArgs map[strin
 	case <-time.After(20 * time.Second):
 		return "", fmt.Errorf("mcp:serve did not stop")
 	}
-	if len(texts) != 2*len(leakCalls) {
-		return "", fmt.Errorf("%d results, want %d", len(texts), 2*len(leakCalls))
+	if len(texts) != 2*len(calls) {
+		return "", fmt.Errorf("%d results, want %d", len(texts), 2*len(calls))
 	}
 	return strings.Join(texts, "\n") + "\n" + wire.String() + "\n" + stderr.String(), nil
 }
 
-// toolArgs turns a leakCalls Lua table into the JSON arguments of the
+// toolArgs turns a Lua argument table into the JSON arguments of the
 // function's tool, through kosmo itself.
-func toolArgs(t *testing.T, fn string) map[string]any {
+func toolArgs(t *testing.T, luaArgs string) map[string]any {
 	t.Helper()
 	var stdout lockedBuffer
-	st, _ := cliState(t, nil, nil, &stdout, "integrations:lua", "--json", "-e", "return "+leakCalls[fn])
+	st, _ := cliState(t, nil, nil, &stdout, "integrations:lua", "--json", "-e", "return "+luaArgs)
 	require.Equal(t, 0, Main(st), stdout.String())
 	var env struct{ Result []any }
 	require.NoError(t, json.Unmarshal([]byte(stdout.String()), &env))
