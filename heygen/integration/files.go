@@ -307,19 +307,24 @@ func download(ctx context.Context, c *registry.Call) (any, error) {
 			return nil, "", mapError("heygen.download", err)
 		}
 		u, _ := obj[field].(string)
+		st, _ := obj["status"].(string)
+		what := strings.ReplaceAll(source, "_", " ") + " " + id
+		if st == "failed" {
+			// a failed job's leftover URL is not its result: never fetch it
+			msg, _ := obj["failure_message"].(string)
+			code, _ := obj["failure_code"].(string)
+			return obj, "", errcode.New(errcode.APIError, "heygen.download: %s failed, so it has no files: %s", what, msg).
+				WithDetail("status", st).WithDetail("failure_code", code).
+				WithHint("create it again; the failure message says what HeyGen could not do")
+		}
 		if u != "" {
 			return obj, u, nil
 		}
-		st, _ := obj["status"].(string)
-		what := strings.ReplaceAll(source, "_", " ") + " " + id
 		var e *errcode.Error
 		switch st {
 		case "completed", "complete", "success":
 			e = errcode.New(errcode.InvalidArgument, "heygen.download: %s is %s but has no %s: that file was not produced", what, st, field).
 				WithHint("ask for it when creating (for example caption = true for subtitles), or choose another asset")
-		case "failed":
-			msg, _ := obj["failure_message"].(string)
-			e = errcode.New(errcode.InvalidArgument, "heygen.download: %s failed, so it has no files: %s", what, msg)
 		default:
 			e = errcode.New(errcode.InvalidArgument, "heygen.download: %s has no %s yet (status %q)", what, field, st).
 				WithHint("wait until it is completed (wait_for_video for videos), then download")

@@ -181,3 +181,24 @@ return one, two[1].asset_id, two[2].asset_id, lip.lipsync_id`, luahost.RunOption
 	assert.Equal(t, map[string]any{"asset_id": []any{env.Result[1], env.Result[2]}}, calls[1].Created)
 	assert.Equal(t, env.Result[3], calls[2].Created["lipsync_id"])
 }
+
+// A failed video has no files: download says why (HeyGen's failure) and
+// fetches nothing, even when the failed object still carries a URL.
+func TestDownloadRefusesAFailedVideo(t *testing.T) {
+	f := setupFiles(t, true)
+	env := f.host.Run(context.Background(), `
+return app.integrations.heygen.create_video({video_inputs = {{character = {avatar_id = "avatar-abc123", voice_id = "voice-xyz789"}, script = "[fail] please"}}}).data.video_id`, luahost.RunOptions{})
+	require.True(t, env.Success, "%+v", env.Error)
+	id := env.Result[0].(string)
+	f.sim.Advance(time.Hour)
+	before := len(f.sim.Requests())
+	env = f.host.Run(context.Background(), `return app.integrations.heygen.download({video_id = "`+id+`", path = "v.mp4"})`, luahost.RunOptions{})
+	require.False(t, env.Success)
+	assert.Equal(t, "api_error", env.Error.Code)
+	assert.Contains(t, env.Error.Message, "failed, so it has no files")
+	for _, r := range f.sim.Requests()[before:] {
+		assert.False(t, strings.HasPrefix(r.Path, "/media/"), "nothing is fetched: %s", r.Path)
+	}
+	_, err := os.Stat(filepath.Join(f.out, "v.mp4"))
+	assert.True(t, os.IsNotExist(err))
+}
