@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // apifacts.json holds the facts of every v3 endpoint that the sandbox needs
@@ -58,7 +59,9 @@ type factSchema struct {
 	DiscValues []string               `json:"discriminator_values,omitempty"`
 }
 
-var apiFacts = mustLoadFacts()
+// apiFacts is decoded on first use, not at init: every kosmo process links
+// the simulator (for --sandbox and dry runs), and most never start it.
+var apiFacts = sync.OnceValue(mustLoadFacts)
 
 func mustLoadFacts() map[string]*endpointFacts {
 	var list []*endpointFacts
@@ -197,8 +200,8 @@ func (e *endpointFacts) pageBounds() (int, int) {
 
 // endpointKeys lists "METHOD /path" of every endpoint, sorted.
 func endpointKeys() []string {
-	keys := make([]string, 0, len(apiFacts))
-	for k := range apiFacts {
+	keys := make([]string, 0, len(apiFacts()))
+	for k := range apiFacts() {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

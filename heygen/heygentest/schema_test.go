@@ -176,7 +176,7 @@ func TestRoutesCoverCatalogue(t *testing.T) {
 		require.False(t, served[key], "%s is routed twice", key)
 		served[key] = true
 		e := specEndpoint(t, key)
-		require.NotNil(t, apiFacts[key], "%s has no facts", key)
+		require.NotNil(t, apiFacts()[key], "%s has no facts", key)
 		if e["response_schema"] != nil {
 			loadSchema(t, key, "response_schema", true)
 		}

@@ -279,7 +279,7 @@ func (s *Server) dispatch(r *http.Request, body []byte, key string, hasKey, tooL
 		body:   body,
 		t:      s.tenantFor(key),
 		now:    s.now(),
-		facts:  apiFacts[rt.method+" "+rt.pattern],
+		facts:  apiFacts()[rt.method+" "+rt.pattern],
 	}
 	if rt.checked && c.facts != nil {
 		if err := c.facts.checkQuery(c); err != nil {
