@@ -8,16 +8,12 @@ import (
 	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
-
-	heygenintegration "github.com/kosmo-dev/kosmo/heygen/integration"
 )
 
 // Commands for the files-*.txtar scripts.
 func init() {
 	scriptCmds["sandboxctl"] = cmdSandboxCtl
 	scriptCmds["filesize"] = cmdFileSize
-	scriptCmds["needfunction"] = cmdNeedFunction
-	scriptCmds["proceed"] = cmdProceed
 }
 
 // cmdSandboxCtl calls the control API of a `kosmo sandbox:serve`:
@@ -58,26 +54,3 @@ func cmdFileSize(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s has %d bytes, want %s%d", args[0], st.Size(), map[bool]string{true: "not ", false: ""}[neg], want)
 	}
 }
-
-// cmdNeedFunction checks that the HeyGen integration has the named
-// functions (needfunction create_avatar get_avatar_look) and sets
-// $NEEDFUNCTION to the command the script runs next: "stop" (end the
-// script early, as passed, with the reason logged) when one is missing,
-// else "proceed".
-func cmdNeedFunction(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: needfunction NAME...")
-	}
-	ig := heygenintegration.New()
-	for _, name := range args {
-		if _, ok := ig.Function(name); !ok {
-			ts.Logf("the heygen integration has no %s: the rest of this script is skipped", name)
-			ts.Setenv("NEEDFUNCTION", "stop")
-			return
-		}
-	}
-	ts.Setenv("NEEDFUNCTION", "proceed")
-}
-
-// cmdProceed does nothing (see needfunction).
-func cmdProceed(ts *testscript.TestScript, neg bool, args []string) {}
