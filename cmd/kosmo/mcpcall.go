@@ -82,12 +82,11 @@ func mcpCall(st *State, c *cli.Context, command string, argv []string) error {
 	if err != nil {
 		return err
 	}
-	defer e.cancel()
-	if ce := e.checkServer(server); ce != nil {
-		return ce
+	conn, done, err := e.connect(server)
+	if err != nil {
+		return err
 	}
-	conn := e.open()
-	defer conn.Close()
+	defer done()
 	dryRun := pre.Bool("dry-run")
 	env := callEnvelope{Function: target, Meta: callMeta{Account: server, DryRun: dryRun, Version: versionString()}}
 	started := time.Now()
@@ -255,12 +254,11 @@ func mcpPrompt(st *State, c *cli.Context, argv []string) error {
 	if err != nil {
 		return err
 	}
-	defer e.cancel()
-	if ce := e.checkServer(server); ce != nil {
-		return ce
+	conn, done, err := e.connect(server)
+	if err != nil {
+		return err
 	}
-	conn := e.open()
-	defer conn.Close()
+	defer done()
 	prompts, err := conn.Prompts(e.ctx, server)
 	if err != nil {
 		return e.fail(e.code(err, "listing the prompts of "+server))

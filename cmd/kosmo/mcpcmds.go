@@ -287,6 +287,18 @@ func newMCPEnvFrom(st *State, c *cli.Context) (*mcpEnv, error) {
 // server the command started.
 func (e *mcpEnv) open() mcpapi.Conn { return e.provider.Open() }
 
+// connect checks that server is configured and enabled and opens a
+// connection for one command; done closes the connection (stopping the
+// server) and then the environment. On error the environment is closed.
+func (e *mcpEnv) connect(server string) (conn mcpapi.Conn, done func(), err error) {
+	if ce := e.checkServer(server); ce != nil {
+		e.cancel()
+		return nil, nil, ce
+	}
+	conn = e.open()
+	return conn, func() { conn.Close(); e.cancel() }, nil
+}
+
 // code gives an error from a server its code, and reports the end of
 // --timeout (or an interrupt) as a timeout.
 func (e *mcpEnv) code(err error, what string) *errcode.Error {
@@ -566,12 +578,11 @@ func mcpSchema(st *State, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	defer e.cancel()
-	if ce := e.checkServer(server); ce != nil {
-		return ce
+	conn, done, err := e.connect(server)
+	if err != nil {
+		return err
 	}
-	conn := e.open()
-	defer conn.Close()
+	defer done()
 	t, ce := e.findTool(conn, server, tool)
 	if ce != nil {
 		return e.fail(ce)
@@ -601,12 +612,11 @@ func mcpResources(st *State, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	defer e.cancel()
-	if ce := e.checkServer(server); ce != nil {
-		return ce
+	conn, done, err := e.connect(server)
+	if err != nil {
+		return err
 	}
-	conn := e.open()
-	defer conn.Close()
+	defer done()
 	list, err := conn.Resources(e.ctx, server)
 	if err != nil {
 		return e.fail(e.code(err, "listing the resources of "+server))
@@ -633,12 +643,11 @@ func mcpResource(st *State, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	defer e.cancel()
-	if ce := e.checkServer(server); ce != nil {
-		return ce
+	conn, done, err := e.connect(server)
+	if err != nil {
+		return err
 	}
-	conn := e.open()
-	defer conn.Close()
+	defer done()
 	contents, err := conn.ReadResource(e.ctx, server, uri)
 	if err != nil {
 		return e.fail(e.code(err, "reading "+uri))
@@ -665,12 +674,11 @@ func mcpPrompts(st *State, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	defer e.cancel()
-	if ce := e.checkServer(server); ce != nil {
-		return ce
+	conn, done, err := e.connect(server)
+	if err != nil {
+		return err
 	}
-	conn := e.open()
-	defer conn.Close()
+	defer done()
 	list, err := conn.Prompts(e.ctx, server)
 	if err != nil {
 		return e.fail(e.code(err, "listing the prompts of "+server))
