@@ -53,6 +53,44 @@ type CallResult struct {
 // integration's session, retries and the audit record. It never panics and
 // always returns a result.
 func (h *Host) Call(ctx context.Context, integration, function string, args map[string]any, opts CallOptions) *CallResult {
+	res := h.call(ctx, integration, function, args, opts)
+	h.redactCall(res)
+	return res
+}
+
+// redactCall hides secrets in everything a call returns, as Run does for
+// envelopes: its callers (integrations:call, mcp:serve over HTTP) may not
+// write through a redacting writer.
+func (h *Host) redactCall(res *CallResult) {
+	r := h.opts.Redactor
+	if r == nil {
+		return
+	}
+	res.Data = redactValue(r, res.Data)
+	if e := res.Error; e != nil {
+		e.Message, e.Hint = r.String(e.Message), r.String(e.Hint)
+		if e.Details != nil {
+			e.Details, _ = redactValue(r, e.Details).(map[string]any)
+		}
+	}
+	res.Record.redact(r)
+	for i := range res.Planned {
+		p := &res.Planned[i]
+		p.URL, p.Body = r.String(p.URL), redactValue(r, p.Body)
+	}
+}
+
+// Redact returns v with every configured secret hidden in its strings
+// (maps, lists and strings are walked; other values are returned as they
+// are). The MCP gateway passes upstream results through it.
+func (h *Host) Redact(v any) any {
+	if h.opts.Redactor == nil {
+		return v
+	}
+	return redactValue(h.opts.Redactor, v)
+}
+
+func (h *Host) call(ctx context.Context, integration, function string, args map[string]any, opts CallOptions) *CallResult {
 	b, ok := h.bindings[integration]
 	if !ok {
 		return failedCall(integration+"."+function, opts.Account, "", h.unknownIntegration(integration))

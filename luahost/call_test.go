@@ -17,6 +17,7 @@ import (
 
 	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -329,4 +330,22 @@ func TestDryRunSendsReadsEvenAsPOST(t *testing.T) {
 	assert.Equal(t, int64(1), res.Record.HTTPRequests)
 	require.Len(t, log.all(), 1)
 	assert.True(t, strings.HasPrefix(log.all()[0], "real POST /search"), log.all()[0])
+}
+
+// What Call returns is redacted like an envelope: its callers (a direct
+// call's JSON, mcp:serve over HTTP) do not all write through a redactor.
+func TestCallResultsAreRedacted(t *testing.T) {
+	secret := "session-for-default" // what the demo's list_things echoes
+	h := newHost(t, func(o *luahost.Options) { o.Redactor = redact.New(secret) })
+	res := h.Call(context.Background(), "demo", "list_things", nil, luahost.CallOptions{})
+	require.Nil(t, res.Error)
+	b, err := json.Marshal(res)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), secret)
+	assert.NotContains(t, string(b), secret[:8])
+	assert.Equal(t, "plain text", h.Redact("plain text"), "other text is left alone")
+	nested, err := json.Marshal(h.Redact(map[string]any{"k": []any{"x " + secret}, "c": []map[string]any{{"text": secret}}}))
+	require.NoError(t, err)
+	assert.NotContains(t, string(nested), secret[:8])
+	assert.Contains(t, string(nested), `"x `)
 }

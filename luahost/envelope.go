@@ -193,15 +193,19 @@ func (e *Envelope) redact(r *redact.Redactor) {
 		}
 	}
 	for i := range e.IntegrationCalls {
-		c := &e.IntegrationCalls[i]
-		if c.Error != nil {
-			msg := r.String(*c.Error)
-			c.Error = &msg
-		}
-		if c.Created != nil {
-			m, _ := redactValue(r, c.Created).(map[string]any)
-			c.Created = m
-		}
+		e.IntegrationCalls[i].redact(r)
+	}
+}
+
+// redact replaces secrets in the strings of an audit record.
+func (c *CallRecord) redact(r *redact.Redactor) {
+	if c.Error != nil {
+		msg := r.String(*c.Error)
+		c.Error = &msg
+	}
+	if c.Created != nil {
+		m, _ := redactValue(r, c.Created).(map[string]any)
+		c.Created = m
 	}
 }
 
@@ -220,6 +224,12 @@ func redactValue(r *redact.Redactor, v any) any {
 		out := make(map[string]any, len(x))
 		for k, item := range x {
 			out[r.String(k)] = redactValue(r, item)
+		}
+		return out
+	case []map[string]any:
+		out := make([]map[string]any, len(x))
+		for i, item := range x {
+			out[i], _ = redactValue(r, item).(map[string]any)
 		}
 		return out
 	case error:

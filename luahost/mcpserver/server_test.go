@@ -22,6 +22,7 @@ import (
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
 	"github.com/kosmo-dev/kosmo/luahost/mcpapi"
 	"github.com/kosmo-dev/kosmo/luahost/mcpserver"
+	"github.com/kosmo-dev/kosmo/luahost/redact"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
@@ -603,4 +604,23 @@ func TestListenRequiresTokenOffLoopback(t *testing.T) {
 	assert.True(t, mcpserver.IsLoopback("::1"))
 	assert.True(t, mcpserver.IsLoopback("localhost"))
 	assert.False(t, mcpserver.IsLoopback("10.0.0.1"))
+}
+
+// An upstream's answer is redacted before it leaves the gateway: a server
+// that echoes a secret kosmo knows (here, in its text and structured
+// content) never hands it to the agent.
+func TestUpstreamResultsAreRedacted(t *testing.T) {
+	secret := "sk-upstream-secret-7f3a9c"
+	h, err := luahost.New(luahost.Options{Integrations: []luahost.Binding{demo()}, Version: "test", Redactor: redact.New(secret)})
+	require.NoError(t, err)
+	t.Cleanup(h.Close)
+	up := &fakeUpstream{policy: registry.Policy{Read: registry.Allow}}
+	g := newGateway(t, mcpserver.Options{Host: h, Upstream: up, Upstreams: []string{"files"}})
+	cs := connect(t, g)
+	res := call(t, cs, "mcp__files__read_file", map[string]any{"path": secret})
+	require.False(t, res.IsError, text(res))
+	b, err := json.Marshal(res)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), secret[:8])
+	assert.Contains(t, text(res), "read_file ")
 }

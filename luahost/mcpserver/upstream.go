@@ -148,6 +148,9 @@ func (g *Gateway) callUpstream(ctx context.Context, server string, t *mcpapi.Too
 		}
 		return fail(e)
 	}
+	// an upstream's answer leaves kosmo here: hide every secret kosmo knows
+	res.Content, _ = g.opts.Host.Redact(res.Content).([]map[string]any)
+	res.Structured = g.opts.Host.Redact(res.Structured)
 	return proxyResult(res)
 }
 
