@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,33 +32,22 @@ const leakKey = "hgk_LeakSuite_7Qm2Zp9Xw4Rt6Yb1Nc8Vd3"
 // the suite; the generated ones take the arguments built from their
 // declaration (integrationtest.ExampleArgs).
 // TestKeyLeakSuiteCoversEveryFunction keeps it complete.
-var leakCalls = map[string]string{
-	"list_videos":                `{limit = 5}`,
-	"get_video":                  `{video_id = "v1"}`,
-	"create_video":               `{video_inputs = {{character = {avatar_id = "a1", voice_id = "v1"}, script = "hi"}}}`,
-	"list_avatars":               `{}`,
-	"list_voices":                `{}`,
-	"get_current_user":           `{}`,
-	"list_templates":             `{}`,
-	"create_talking_photo":       `{talking_photo_id = "tp1", text = "hi", voice_id = "v1"}`,
-	"create_video_from_template": `{template_id = "t1"}`,
-	"list_custom_events_options": `{}`,
-	"list_voice_id_options":      `{}`,
-	"retrieve_video_link":        `{video_id = "v1"}`,
-	"wait_for_video":             `{video_id = "v1", timeout = 3, interval = 0.05}`,
-	"delete_video":               `{video_id = "v1"}`,
-	"list_all_videos":            `{}`,
-	// The CLI runs read leakFile from their --allow-read directory and
-	// write under their own --output-dir. mcp:serve reads no files, so
-	// there the uploads stop at permission_denied before any request.
-	"upload_asset":  `{path = "` + leakFile + `"}`,
-	"upload_assets": `{paths = {"` + leakFile + `"}}`,
-	// The failed video of the failed_video mode has a video_url off this
-	// machine (and a failure message holding the key): download asks for
-	// the thumbnail, which that answer lacks, so it reports the failure
-	// instead of fetching from the network.
-	"download": `{video_id = "v1", asset = "thumbnail", path = "v1.jpg"}`,
-}
+var leakCalls = func() map[string]string {
+	calls := integrationtest.SeedCalls(3)
+	maps.Copy(calls, map[string]string{
+		// The CLI runs read leakFile from their --allow-read directory and
+		// write under their own --output-dir. mcp:serve reads no files, so
+		// there the uploads stop at permission_denied before any request.
+		"upload_asset":  `{path = "` + leakFile + `"}`,
+		"upload_assets": `{paths = {"` + leakFile + `"}}`,
+		// Answers of some modes carry file URLs off this machine; the
+		// thumbnail, which those answers lack, keeps download from fetching
+		// them, so it reports what it got (in the failed_video mode, the
+		// failure message holding the key) instead of going to the network.
+		"download": `{video_id = "v1", asset = "thumbnail", path = "v1.jpg"}`,
+	})
+	return calls
+}()
 
 // leakFile is the file the upload functions send: a PNG by its content.
 const leakFile = "face.png"

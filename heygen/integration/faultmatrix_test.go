@@ -3,6 +3,7 @@ package integration_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -26,28 +27,17 @@ import (
 // the generated ones take the arguments built from their declaration
 // (integrationtest.ExampleArgs). The fault then decides the outcome.
 // TestFaultMatrix fails when a hand-written function has no entry here.
-var matrixCalls = map[string]string{
-	"list_videos":                `{limit = 5}`,
-	"get_video":                  `{video_id = "v1"}`,
-	"create_video":               `{video_inputs = {{character = {avatar_id = "a1", voice_id = "v1"}, script = "hi"}}}`,
-	"list_avatars":               `{}`,
-	"list_voices":                `{}`,
-	"get_current_user":           `{}`,
-	"list_templates":             `{}`,
-	"create_talking_photo":       `{talking_photo_id = "tp1", text = "hi", voice_id = "v1"}`,
-	"create_video_from_template": `{template_id = "t1"}`,
-	"list_custom_events_options": `{}`,
-	"list_voice_id_options":      `{}`,
-	"retrieve_video_link":        `{video_id = "v1"}`,
-	"wait_for_video":             `{video_id = "v1", timeout = 30, interval = 0.05}`,
-	"delete_video":               `{video_id = "v1"}`,
-	"list_all_videos":            `{}`,
-	// The file functions read matrixFile from the run's --allow-read
-	// directory and write under its output directory.
-	"upload_asset":  `{path = "` + matrixFile + `"}`,
-	"upload_assets": `{paths = {"` + matrixFile + `"}}`,
-	"download":      `{video_id = "v1", path = "v1.mp4"}`,
-}
+var matrixCalls = func() map[string]string {
+	calls := integrationtest.SeedCalls(30)
+	maps.Copy(calls, map[string]string{
+		// The file functions read matrixFile from the run's --allow-read
+		// directory and write under its output directory.
+		"upload_asset":  `{path = "` + matrixFile + `"}`,
+		"upload_assets": `{paths = {"` + matrixFile + `"}}`,
+		"download":      `{video_id = "v1", path = "v1.mp4"}`,
+	})
+	return calls
+}()
 
 // matrixFile is the file the upload functions send: a PNG by its content.
 const matrixFile = "face.png"

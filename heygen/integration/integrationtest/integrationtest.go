@@ -251,3 +251,28 @@ func luaString(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// SeedCalls returns arguments for the functions of the seeds, whose
+// handlers need more than their declarations say (a video to act on, a
+// scene with an avatar), with wait_for_video given up to waitSeconds. A
+// suite adds its own entries (the file functions) to the map it gets; each
+// call returns a new map.
+func SeedCalls(waitSeconds int) map[string]string {
+	return map[string]string{
+		"list_videos":                `{limit = 5}`,
+		"get_video":                  `{video_id = "v1"}`,
+		"create_video":               `{video_inputs = {{character = {avatar_id = "a1", voice_id = "v1"}, script = "hi"}}}`,
+		"list_avatars":               `{}`,
+		"list_voices":                `{}`,
+		"get_current_user":           `{}`,
+		"list_templates":             `{}`,
+		"create_talking_photo":       `{talking_photo_id = "tp1", text = "hi", voice_id = "v1"}`,
+		"create_video_from_template": `{template_id = "t1"}`,
+		"list_custom_events_options": `{}`,
+		"list_voice_id_options":      `{}`,
+		"retrieve_video_link":        `{video_id = "v1"}`,
+		"wait_for_video":             fmt.Sprintf(`{video_id = "v1", timeout = %d, interval = 0.05}`, waitSeconds),
+		"delete_video":               `{video_id = "v1"}`,
+		"list_all_videos":            `{}`,
+	}
+}
