@@ -1,7 +1,8 @@
 package luahost
 
 import (
-	"strings"
+	"strconv"
+	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/ast"
@@ -167,23 +168,13 @@ func builtinConcat(L *lua.LState) int {
 	for i := n - 1; i >= 1; {
 		lhs := L.Get(i)
 		if concatable(lhs) && concatable(rhs) {
-			// convert each operand once: numbers become strings here
-			parts := []string{lua.LVAsString(rhs)}
-			total := int64(len(parts[0]))
+			// the run of plain operands ending at rhs becomes one string
 			j := i
-			for ; j >= 1 && concatable(L.Get(j)); j-- {
-				p := lua.LVAsString(L.Get(j))
-				parts = append(parts, p)
-				total += int64(len(p))
+			for j > 1 && concatable(L.Get(j-1)) {
+				j--
 			}
-			r.reserve(L, total)
-			var b strings.Builder
-			b.Grow(int(total))
-			for k := len(parts) - 1; k >= 0; k-- {
-				b.WriteString(parts[k])
-			}
-			rhs = lua.LString(b.String())
-			i = j
+			rhs = joinPlain(L, r, j, i, rhs)
+			i = j - 1
 			continue
 		}
 		mm := L.GetMetaField(lhs, "__concat")
@@ -207,4 +198,55 @@ func builtinConcat(L *lua.LState) int {
 	}
 	L.Push(rhs)
 	return 1
+}
+
+// joinPlain concatenates the strings and numbers in stack slots from..to
+// followed by last, with one allocation whose size is reserved first.
+// Numbers are written the way gopher-lua's tostring writes them.
+func joinPlain(L *lua.LState, r *run, from, to int, last lua.LValue) lua.LValue {
+	var digits [24]byte
+	total := plainLen(last, &digits)
+	for k := from; k <= to; k++ {
+		total += plainLen(L.Get(k), &digits)
+	}
+	r.reserve(L, int64(total))
+	if total == 0 {
+		return lua.LString("")
+	}
+	buf := make([]byte, 0, total)
+	for k := from; k <= to; k++ {
+		buf = appendPlain(buf, L.Get(k))
+	}
+	buf = appendPlain(buf, last)
+	return lua.LString(unsafe.String(&buf[0], len(buf)))
+}
+
+// integral is gopher-lua's own test for printing a number without a
+// fraction (a conversion round trip, so the huge and the odd agree).
+func integral(n lua.LNumber) bool { return float64(n) == float64(int64(n)) }
+
+func plainLen(v lua.LValue, digits *[24]byte) int {
+	switch x := v.(type) {
+	case lua.LString:
+		return len(x)
+	case lua.LNumber:
+		if integral(x) {
+			return len(strconv.AppendInt(digits[:0], int64(x), 10))
+		}
+		return len(x.String())
+	}
+	return 0
+}
+
+func appendPlain(buf []byte, v lua.LValue) []byte {
+	switch x := v.(type) {
+	case lua.LString:
+		return append(buf, x...)
+	case lua.LNumber:
+		if integral(x) {
+			return strconv.AppendInt(buf, int64(x), 10)
+		}
+		return append(buf, x.String()...)
+	}
+	return buf
 }

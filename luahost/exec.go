@@ -51,6 +51,8 @@ func (h *Host) execOn(parent context.Context, L *lua.LState, g *lua.LTable, prot
 	defer r.closeMCP() // stop the MCP servers this run started, however it ends
 	r.out = &outputSink{live: ro.Live, limit: limits.Output}
 	r.ctx = context.WithValue(ctx, runKey{}, r)
+	// a cancelled caller (SIGINT, a closed MCP session) halts the VM too
+	defer context.AfterFunc(r.ctx, func() { r.halted.Store(true) })()
 	r.cpu = newCPUMeter(limits.CPU, func() {
 		r.stop(errcode.New(errcode.CPULimit, "Lua timeout error: CPU limit of %s exceeded", limits.CPU).
 			WithHint("the script ran Lua code for too long (time waiting on integrations does not count); "+

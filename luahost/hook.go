@@ -2,6 +2,7 @@ package luahost
 
 import (
 	"context"
+	"sync/atomic"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -10,28 +11,46 @@ import (
 //
 // gopher-lua has no debug hook, but when a state has a context its VM loop
 // asks the context for Done() before every instruction, on the VM's own
-// goroutine. hookCtx is the run's context with a Done() that counts those
-// calls: every hookEvery instructions it hands control to the run, which
-// measures the run's memory (see memsize.go) on a cadence that depends only
-// on what the script has executed. Done() always returns the run's real
-// channel (closed when the run is stopped), so cancellation stays immediate,
-// and context.WithCancel(hookCtx) (how gopher-lua makes a coroutine's
-// context) links to it directly.
+// goroutine, and raises ctx.Err() as soon as the channel it gets is closed.
+// hookCtx is the run's context with a Done() that counts those calls:
+// every hookEvery instructions it hands control to the run, which measures
+// the run's memory (see memsize.go) on a cadence that depends only on what
+// the script has executed.
+//
+// Done() is the VM's hottest call, so it avoids the channel machinery:
+// while the run goes on it returns nil (a receive from a nil channel in
+// gopher-lua's non-blocking select costs next to nothing), and once the run
+// is halted it returns a closed channel. run.halt sets the flag right after
+// cancelling, so a stop stays immediate, even inside a pcall; a cancelled
+// parent context sets it through context.AfterFunc.
+//
+// Because of that, no Go code may wait on L.Context().Done(): built-ins
+// wait on the run's own context (run.ctx). gopher-lua itself only reads
+// Done() in the VM loop and in the channel library, which the sandbox does
+// not load; the context it derives for a new thread is replaced below.
 //
 // Each coroutine gets its own hookCtx (coroutine.create and coroutine.wrap
 // are wrapped), so instructions inside coroutines count too.
 type hookCtx struct {
 	context.Context
-	r *run
-	L *lua.LState
-	n uint32
+	r      *run
+	L      *lua.LState
+	halted *atomic.Bool
+	n      uint32
 }
 
 // hookEvery is how many instructions pass between two calls into the run.
 const hookEvery = 1024
 
+// closedDone is what Done() returns once the run is halted.
+var closedDone = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
 func newHookCtx(r *run, L *lua.LState) *hookCtx {
-	return &hookCtx{Context: r.ctx, r: r, L: L}
+	return &hookCtx{Context: r.ctx, r: r, L: L, halted: &r.halted}
 }
 
 func (c *hookCtx) Done() <-chan struct{} {
@@ -39,7 +58,10 @@ func (c *hookCtx) Done() <-chan struct{} {
 	if c.n%hookEvery == 0 {
 		c.r.tick(c.L, hookEvery)
 	}
-	return c.Context.Done()
+	if c.halted.Load() {
+		return closedDone
+	}
+	return nil
 }
 
 // coroutineCost is what one coroutine costs the memory budget: gopher-lua

@@ -3,6 +3,7 @@ package luahost_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -276,6 +277,30 @@ func TestContextCancelEndsRun(t *testing.T) {
 	env := h.Run(ctx, `while true do end`, luahost.RunOptions{})
 	assert.False(t, env.Success)
 	assert.Contains(t, []string{"timeout", "cpu_limit"}, errCode(env))
+}
+
+// A cancelled caller stops a busy loop at once: with a CPU limit far away,
+// only the cancellation can end this run, and it must end as cancelled.
+func TestParentCancelHaltsBusyLoop(t *testing.T) {
+	h := newHost(t, func(o *luahost.Options) { o.Limits.CPU = time.Minute })
+	ctx, cancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(50*time.Millisecond, func() { cancel(errors.New("caller went away")) })
+	env := h.Run(ctx, `local n = 0 while true do n = n + 1 end`, luahost.RunOptions{})
+	require.False(t, env.Success)
+	assert.Equal(t, "timeout", errCode(env))
+	assert.Contains(t, env.Error.Message, "caller went away")
+}
+
+// A halt (here os.exit caught by pcall) stops the VM before the script's
+// next instruction: nothing after it may run.
+func TestHaltStopsNextInstruction(t *testing.T) {
+	h := newHost(t, nil)
+	for i := 0; i < 20; i++ {
+		env := run(t, h, `pcall(os.exit, 4) print("after") while true do end`)
+		assert.Empty(t, env.Output)
+		require.NotNil(t, env.Error)
+		assert.Equal(t, 4, env.Error.Details["exit_code"])
+	}
 }
 
 func TestDocs(t *testing.T) {

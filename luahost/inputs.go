@@ -102,7 +102,7 @@ func luaExit(L *lua.LState) int {
 		r.exitCode = &code
 	}
 	r.mu.Unlock()
-	r.cancel(errExited)
+	r.halt(errExited)
 	L.RaiseError("os.exit(%d)", code)
 	return 0
 }

@@ -18,6 +18,9 @@ import (
 type run struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
+	// halted is set once ctx is done; the VM polls it on every
+	// instruction (see hook.go), so it must only be set after cancel.
+	halted atomic.Bool
 	limits Limits
 	cpu    *cpuMeter
 	out    *outputSink
@@ -73,7 +76,14 @@ func (r *run) stop(e *errcode.Error) {
 		r.stopErr = e
 	}
 	r.mu.Unlock()
-	r.cancel(e)
+	r.halt(e)
+}
+
+// halt cancels the run's context and then tells the VM, which raises at
+// its next instruction, even inside a pcall.
+func (r *run) halt(cause error) {
+	r.cancel(cause)
+	r.halted.Store(true)
 }
 
 func (r *run) stopped() *errcode.Error {

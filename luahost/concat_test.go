@@ -1,0 +1,55 @@
+package luahost_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// The guarded `..` builds strings itself (numbers included), so every
+// chain must give exactly what gopher-lua's own operator gives.
+func TestConcatMatchesGopherLua(t *testing.T) {
+	exprs := []string{
+		`1 .. ""`, `-7 .. "|" .. 0`, `-0 .. ""`, `(0/0) .. ""`, `(1/0) .. "" .. (-1/0)`,
+		`2^53 .. "" .. 2^53 + 1`, `2^63 .. ""`, `-2^63 .. ""`, `2^64 .. ""`, `1e300 .. ""`,
+		`0.1 .. "x" .. 3`, `"a" .. 1.5 .. "b" .. -7.25`, `1e-7 .. ""`, `123456789012345 .. ""`,
+		`"" .. "" .. ""`, `"x" .. ("y"):rep(3) .. 1e15 .. 1e16`,
+		`local m = setmetatable({}, {__concat = function(a, b)
+			return "[" .. (type(a) == "table" and "T" or a) .. "+" .. (type(b) == "table" and "T" or b) .. "]"
+		end}) return 1 .. "a" .. m .. "b" .. 2`,
+		`local m = setmetatable({}, {__concat = function(a, b) return 5 end}) return "a" .. m .. "b"`,
+	}
+	h := newHost(t, nil)
+	for _, e := range exprs {
+		code := e
+		if len(code) < 6 || code[:6] != "local " {
+			code = "return " + e
+		}
+		L := lua.NewState()
+		require.NoError(t, L.DoString(code), e)
+		want := L.Get(-1).String()
+		L.Close()
+
+		env := run(t, h, code)
+		require.True(t, env.Success, "%s: %+v", e, env.Error)
+		assert.Equal(t, []any{want}, env.Result, e)
+	}
+}
+
+func TestConcatErrorsNameTheOperand(t *testing.T) {
+	h := newHost(t, nil)
+	for code, want := range map[string]string{
+		`return "a" .. {}`:               "attempt to concatenate a table value",
+		`return {} .. "a"`:               "attempt to concatenate a table value",
+		`return 1 .. "x" .. nil`:         "attempt to concatenate a nil value",
+		`return true .. 1 .. "x"`:        "attempt to concatenate a boolean value",
+		`local f = print return f .. ""`: "attempt to concatenate a function value",
+	} {
+		env := run(t, h, code)
+		require.False(t, env.Success, code)
+		assert.Equal(t, "lua_runtime_error", errCode(env), code)
+		assert.Contains(t, env.Error.Message, want, code)
+	}
+}
