@@ -305,6 +305,9 @@ func newProtoCache(max, maxBytes int) *protoCache {
 }
 
 func (c *protoCache) compile(name, code string) (*lua.FunctionProto, error) {
+	if len(name)+1+len(code) > c.maxBytes/4 {
+		return Compile(name, code) // too large to be worth keeping (or copying into a key)
+	}
 	key := name + "\x00" + code
 	c.mu.Lock()
 	if p, ok := c.items[key]; ok {
@@ -315,9 +318,6 @@ func (c *protoCache) compile(name, code string) (*lua.FunctionProto, error) {
 	p, err := Compile(name, code)
 	if err != nil {
 		return nil, err
-	}
-	if len(key) > c.maxBytes/4 {
-		return p, nil // too large to be worth keeping
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
