@@ -362,25 +362,6 @@ func valueAt(v any, loc []string) (any, bool) {
 	return v, true
 }
 
-// schemaAt follows properties/items (not $ref) to the schema of a location.
-func schemaAt(s map[string]any, loc []string) map[string]any {
-	for _, part := range loc {
-		if s == nil {
-			return nil
-		}
-		if _, err := strconv.Atoi(part); err == nil {
-			if items, ok := s["items"].(map[string]any); ok {
-				s = items
-				continue
-			}
-		}
-		props, _ := s["properties"].(map[string]any)
-		next, _ := props[part].(map[string]any)
-		s = next
-	}
-	return s
-}
-
 func typeOf(s map[string]any) string {
 	switch t := s["type"].(type) {
 	case string:
