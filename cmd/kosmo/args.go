@@ -23,7 +23,7 @@ func normalizeArgs(app *cli.App, args []string) []string {
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
 		_, isBool := f.(*cli.BoolFlag)
-		for _, n := range f.Names() {
+		for _, n := range plainFlagNames(f) {
 			takesValue[n] = !isBool
 		}
 	}
@@ -63,6 +63,18 @@ func normalizeArgs(app *cli.App, args []string) []string {
 		out = append(append(out, "--"), after...)
 	}
 	return out
+}
+
+// plainFlagNames is f.Names() without its cost: urfave/cli runs a regexp over
+// every name on each call, and this runs at every start.
+func plainFlagNames(f cli.Flag) []string {
+	switch f := f.(type) {
+	case *cli.StringFlag:
+		return append([]string{f.Name}, f.Aliases...)
+	case *cli.BoolFlag:
+		return append([]string{f.Name}, f.Aliases...)
+	}
+	return f.Names()
 }
 
 // scriptArgCommands pass the words after "--" to the script (arg, ...).

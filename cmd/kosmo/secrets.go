@@ -3,14 +3,18 @@ package main
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/kosmo-dev/kosmo/luahost/mcpclient"
 )
 
-// secretName matches environment variable (and header) names whose values
-// are credentials: HEYGEN_API_KEY, HEYGEN_API_KEY_WORK, GITHUB_TOKEN,
-// DB_PASSWORD, Authorization, X-Api-Key, ...
-var secretName = regexp.MustCompile(`(?i)(^|[_-])(api[_-]?key|key|token|secret|password|passwd|credentials?|authorization)s?($|[_-])`)
+// secretWords mark environment variable (and header) names whose values
+// are credentials when one of them stands as a whole word between '_' or
+// '-' (case-insensitive, optionally plural): HEYGEN_API_KEY,
+// HEYGEN_API_KEY_WORK, GITHUB_TOKEN, DB_PASSWORD, Authorization,
+// X-Api-Key, ... Written out rather than as a regexp, which every start
+// would compile to test every variable.
+var secretWords = [...]string{"api_key", "api-key", "apikey", "key", "token", "secret", "password", "passwd", "credentials", "credential", "authorization"}
 
 // minGuessed is the shortest value kept from a variable that only its name
 // marks as secret: short values (true, 1234, en) are settings, not keys,
@@ -20,7 +24,23 @@ const minGuessed = 8
 // looksSecret reports whether a variable or header named name holds a
 // credential.
 func looksSecret(name string) bool {
-	return secretName.MatchString(name)
+	lower := strings.ToLower(name)
+	sep := func(i int) bool { return i < 0 || i >= len(lower) || lower[i] == '_' || lower[i] == '-' }
+	for i := 0; i < len(lower); i++ {
+		if !sep(i - 1) {
+			continue
+		}
+		for _, w := range secretWords {
+			if !strings.HasPrefix(lower[i:], w) {
+				continue
+			}
+			end := i + len(w)
+			if sep(end) || (lower[end] == 's' && sep(end+1)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // envSecrets returns the values of the environment variables that hold
@@ -62,11 +82,14 @@ func envSecrets(env map[string]string) []string {
 // configSecretLine finds credential-looking assignments in a config file
 // that failed to parse, so that the parser's message (which may quote the
 // line) can be redacted: api_key = "...", token = '...', password = ...
-var configSecretLine = regexp.MustCompile(`(?im)^\s*[^=\n]*(?:key|token|secret|password|passwd|credential)[^=\n]*=\s*["']{0,3}([^"'\n#]+)`)
+// (compiled on first use: only a broken config file needs it).
+var configSecretLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?im)^\s*[^=\n]*(?:key|token|secret|password|passwd|credential)[^=\n]*=\s*["']{0,3}([^"'\n#]+)`)
+})
 
 func configTextSecrets(data string) []string {
 	var out []string
-	for _, m := range configSecretLine.FindAllStringSubmatch(data, -1) {
+	for _, m := range configSecretLine().FindAllStringSubmatch(data, -1) {
 		if v := strings.TrimSpace(m[1]); v != "" {
 			out = append(out, v)
 		}
@@ -75,18 +98,22 @@ func configTextSecrets(data string) []string {
 }
 
 // varRef matches ${VAR} and ${VAR:-default} in MCP settings.
-var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}`)
+// (compiled on first use: only MCP settings need it).
+var varRef = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}`)
+})
 
 // mcpSecrets returns the credentials in MCP server settings: the values of
 // "env" entries and "headers" whose names look secret, written out or
 // taken from kosmo's environment through ${VAR}.
 func mcpSecrets(mc *mcpclient.Config, env map[string]string) []string {
 	var out []string
+	ref := varRef()
 	add := func(v string) {
-		for _, m := range varRef.FindAllStringSubmatch(v, -1) {
+		for _, m := range ref.FindAllStringSubmatch(v, -1) {
 			out = append(out, env[m[1]])
 		}
-		v = varRef.ReplaceAllString(v, "")
+		v = ref.ReplaceAllString(v, "")
 		out = append(out, v)
 		if _, token, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
 			out = append(out, token)

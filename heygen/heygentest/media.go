@@ -19,6 +19,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -83,7 +84,10 @@ func (s *Server) signedURL(base, p string) string {
 	return base + mediaPrefix + p + "?expires=" + strconv.FormatInt(exp, 10) + "&signature=" + s.sign(p, exp)
 }
 
-var placeholderURL = regexp.MustCompile(`"` + regexp.QuoteMeta(mediaHost) + `/([^"?#\\]*)"`)
+// placeholderURL is compiled on first use, not at kosmo's start-up.
+var placeholderURL = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`"` + regexp.QuoteMeta(mediaHost) + `/([^"?#\\]*)"`)
+})
 
 // presign encodes a JSON reply and rewrites every media placeholder URL in
 // it into a signed URL on base. Error documentation links stay as they are.
@@ -99,8 +103,9 @@ func (s *Server) presign(rep reply, base string) reply {
 		rep.raw = b
 		return rep
 	}
-	rep.raw = placeholderURL.ReplaceAllFunc(b, func(m []byte) []byte {
-		p := string(placeholderURL.FindSubmatch(m)[1])
+	re := placeholderURL()
+	rep.raw = re.ReplaceAllFunc(b, func(m []byte) []byte {
+		p := string(re.FindSubmatch(m)[1])
 		if strings.HasPrefix(p, "docs/") || strings.HasPrefix(p, "share/") {
 			return m
 		}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 )
 
 type templateSummary struct {
@@ -97,32 +98,35 @@ func (s *Server) findTemplate(id string) (*template, *apiError) {
 	return t, nil
 }
 
-// generateSpec mirrors the request schema of POST /v3/templates/{template_id}.
-var generateSpec = object([]string{"variables"}, map[string]*spec{
-	"variables":    object(nil, nil),
-	"title":        str().null(),
-	"folder_id":    str().null(),
-	"scene_ids":    array(str()).null(),
-	"callback_url": str().null(),
-	"callback_id":  str().null(),
-	"caption":      boolean(),
-	"subtitles": object([]string{"preset_name"}, map[string]*spec{
-		"preset_name":       str(),
-		"font_size":         integer().null(),
-		"alignment":         integer().null(),
-		"position":          object(nil, map[string]*spec{"x": num(), "y": num()}).null(),
-		"disable_highlight": boolean().null(),
-	}).null(),
-	"dimension": object([]string{"width", "height"}, map[string]*spec{
-		"width":  integer().between(128, 4096),
-		"height": integer().between(128, 4096),
-	}).null(),
-	"fps":                           num(),
-	"enable_sharing":                boolean(),
-	"include_gif":                   boolean(),
-	"keep_text_vertically_centered": boolean(),
-	"reorder_music":                 boolean(),
-	"brand_voice_id":                str().null(),
+// generateSpec mirrors the request schema of POST /v3/templates/{template_id}
+// (built on first use).
+var generateSpec = sync.OnceValue(func() *spec {
+	return object([]string{"variables"}, map[string]*spec{
+		"variables":    object(nil, nil),
+		"title":        str().null(),
+		"folder_id":    str().null(),
+		"scene_ids":    array(str()).null(),
+		"callback_url": str().null(),
+		"callback_id":  str().null(),
+		"caption":      boolean(),
+		"subtitles": object([]string{"preset_name"}, map[string]*spec{
+			"preset_name":       str(),
+			"font_size":         integer().null(),
+			"alignment":         integer().null(),
+			"position":          object(nil, map[string]*spec{"x": num(), "y": num()}).null(),
+			"disable_highlight": boolean().null(),
+		}).null(),
+		"dimension": object([]string{"width", "height"}, map[string]*spec{
+			"width":  integer().between(128, 4096),
+			"height": integer().between(128, 4096),
+		}).null(),
+		"fps":                           num(),
+		"enable_sharing":                boolean(),
+		"include_gif":                   boolean(),
+		"keep_text_vertically_centered": boolean(),
+		"reorder_music":                 boolean(),
+		"brand_voice_id":                str().null(),
+	})
 })
 
 // POST /v3/templates/{template_id}
@@ -135,7 +139,7 @@ func (s *Server) generateFromTemplate(c *call) reply {
 	if err != nil {
 		return err.reply()
 	}
-	if err := generateSpec.check(body, ""); err != nil {
+	if err := generateSpec().check(body, ""); err != nil {
 		return err.reply()
 	}
 	plan, err := s.planTemplateVideo(tpl, body)

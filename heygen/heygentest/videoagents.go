@@ -2,6 +2,7 @@ package heygentest
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -240,17 +241,20 @@ func (s *Server) listAgentVideos(c *call) reply {
 	return ok(listPage{Data: out})
 }
 
-var agentStyles = []obj{
-	{"style_id": "style-explainer", "name": "Explainer", "tags": []string{"education", "business"}, "aspect_ratio": "16:9"},
-	{"style_id": "style-social", "name": "Social short", "tags": []string{"social", "marketing"}, "aspect_ratio": "9:16"},
-	{"style_id": "style-news", "name": "News desk", "tags": []string{"news"}, "aspect_ratio": "16:9"},
-	{"style_id": "style-product", "name": "Product launch", "tags": []string{"marketing", "business"}, "aspect_ratio": "16:9"},
-	{"style_id": "style-tutorial", "name": "Tutorial", "tags": []string{"education"}, "aspect_ratio": "16:9"},
-	{"style_id": "style-square", "name": "Square promo", "tags": []string{"social"}, "aspect_ratio": "1:1"},
-}
+// agentStyles are built on first use, not at kosmo's start-up.
+var agentStyles = sync.OnceValue(func() []obj {
+	return []obj{
+		{"style_id": "style-explainer", "name": "Explainer", "tags": []string{"education", "business"}, "aspect_ratio": "16:9"},
+		{"style_id": "style-social", "name": "Social short", "tags": []string{"social", "marketing"}, "aspect_ratio": "9:16"},
+		{"style_id": "style-news", "name": "News desk", "tags": []string{"news"}, "aspect_ratio": "16:9"},
+		{"style_id": "style-product", "name": "Product launch", "tags": []string{"marketing", "business"}, "aspect_ratio": "16:9"},
+		{"style_id": "style-tutorial", "name": "Tutorial", "tags": []string{"education"}, "aspect_ratio": "16:9"},
+		{"style_id": "style-square", "name": "Square promo", "tags": []string{"social"}, "aspect_ratio": "1:1"},
+	}
+})
 
 func styleByID(id string) obj {
-	for _, st := range agentStyles {
+	for _, st := range agentStyles() {
 		if st["style_id"] == id {
 			return st
 		}
@@ -267,14 +271,14 @@ func (s *Server) listAgentStyles(c *call) reply {
 		return err.reply()
 	}
 	var idx []int
-	for i, st := range agentStyles {
+	for i, st := range agentStyles() {
 		if tag == "" || contains(st["tags"].([]string), tag) {
 			idx = append(idx, i)
 		}
 	}
 	return ok(mapItems(paginate(idx, func(i int) int64 { return int64(i) }, p), func(i int) obj {
 		st := obj{}
-		for k, v := range agentStyles[i] {
+		for k, v := range agentStyles()[i] {
 			st[k] = v
 		}
 		id := st["style_id"].(string)

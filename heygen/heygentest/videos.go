@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // GET /v3/videos
@@ -76,7 +77,7 @@ func (s *Server) createVideo(c *call) reply {
 	if err != nil {
 		return err.reply()
 	}
-	if err := createVideoSpec.check(body, ""); err != nil {
+	if err := createVideoSpec().check(body, ""); err != nil {
 		return err.reply()
 	}
 	t := c.t
@@ -261,7 +262,10 @@ func checkAvatarEngine(cat *catalog, in map[string]any, look *avatarLook, prefix
 	return nil
 }
 
-var hexColor = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+// hexColor is compiled on first use, not at kosmo's start-up.
+var hexColor = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+})
 
 func checkBackground(body map[string]any, format string) *apiError {
 	bg := getObject(body, "background")
@@ -273,7 +277,7 @@ func checkBackground(body map[string]any, format string) *apiError {
 	}
 	switch getString(bg, "type") {
 	case "color":
-		if !hexColor.MatchString(getString(bg, "value")) {
+		if !hexColor().MatchString(getString(bg, "value")) {
 			return invalidParam("background.value", "background.value must be a hex color such as #1a2b3c when the type is color.")
 		}
 	case "image":
@@ -400,7 +404,7 @@ func (s *Server) createVideoBatch(c *call) reply {
 	for i, raw := range items {
 		body := raw.(map[string]any)
 		prefix := "videos[" + strconv.Itoa(i) + "]"
-		err := createVideoSpec.check(body, prefix)
+		err := createVideoSpec().check(body, prefix)
 		if err == nil {
 			plans[i], err = s.planVideo(c, body)
 			if err != nil && err.param == "" {

@@ -1,11 +1,17 @@
 package heygentest
 
-// createVideoSpec mirrors the request schema of POST /v3/videos.
-var createVideoSpec = union("type", map[string]*spec{
-	"avatar":           avatarVideoSpec(),
-	"image":            imageVideoSpec(),
-	"cinematic_avatar": cinematicVideoSpec(),
-	"studio":           studioVideoSpec(),
+import "sync"
+
+// createVideoSpec mirrors the request schema of POST /v3/videos. It is
+// built on first use: the package is linked into kosmo, whose start-up
+// should not pay for the simulator.
+var createVideoSpec = sync.OnceValue(func() *spec {
+	return union("type", map[string]*spec{
+		"avatar":           avatarVideoSpec(),
+		"image":            imageVideoSpec(),
+		"cinematic_avatar": cinematicVideoSpec(),
+		"studio":           studioVideoSpec(),
+	})
 })
 
 var (

@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
@@ -96,7 +97,16 @@ func Merge(base, over *Config) *Config {
 	return out
 }
 
-var serverName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+// validServerName: letters, digits, '-' and '_', at least one.
+func validServerName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c == '-' || c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return name != ""
+}
 
 var (
 	stdioKeys = []string{"type", "command", "args", "env", "cwd", "disabled"}
@@ -154,7 +164,7 @@ func Parse(path string, data []byte) (*Config, error) {
 func parseServer(path, name string, raw json.RawMessage) (ServerConfig, error) {
 	s := ServerConfig{Name: name}
 	where := "mcpServers." + name
-	if !serverName.MatchString(name) {
+	if !validServerName(name) {
 		return s, configError(path, "server name %q: use letters, digits, '-' and '_' (it becomes app.mcp.<name>)", name)
 	}
 	var fields map[string]json.RawMessage
@@ -422,7 +432,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
+// varRef is compiled on first use: most runs have no MCP settings.
+var varRef = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
+})
 
 // expand replaces ${VAR} and ${VAR:-default} with values from env. Unset
 // variables without a default are collected in missing.
@@ -430,8 +443,9 @@ func expand(s string, env map[string]string, missing *[]string) string {
 	if !strings.Contains(s, "${") {
 		return s
 	}
-	return varRef.ReplaceAllStringFunc(s, func(m string) string {
-		sub := varRef.FindStringSubmatch(m)
+	re := varRef()
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		sub := re.FindStringSubmatch(m)
 		if v, ok := env[sub[1]]; ok && v != "" {
 			return v
 		}

@@ -1,76 +1,92 @@
 package mcpclient
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math/big"
-	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
+	"github.com/google/jsonschema-go/jsonschema"
 
 	"github.com/kosmo-dev/kosmo/luahost/errcode"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
 
 // argValidator checks a tool's arguments against its input schema. The
-// schema is compiled on first use; a schema kosmo cannot compile (remote
-// $refs, a regex dialect Go lacks) is not enforced here, and the server
-// still validates what it receives.
+// schema is resolved on first use, once per tool; a schema kosmo cannot
+// resolve (remote $refs, a regex dialect Go lacks, a draft other than
+// 06, 07 or 2020-12) is not enforced here, and the server still
+// validates what it receives.
 type argValidator struct {
 	label  string // mcp.<server>.<tool>
 	server string
 	tool   string
 	raw    map[string]any
 
-	once     sync.Once
-	compiled *jsonschema.Schema
+	compiled func() *compiledSchema
+}
+
+// compiledSchema is a resolved input schema and the dialect it is in.
+type compiledSchema struct {
+	rs *jsonschema.Resolved
+	// draft7 schemas (and draft-06 ones, read as draft-07) treat "format"
+	// as an assertion; from 2019-09 on it is only an annotation.
+	draft7 bool
+	// formats is set when a draft-07 schema names a format anywhere, so
+	// that arguments jsonschema-go accepts are checked for formats too.
+	formats bool
 }
 
 func newArgValidator(server, tool string, schema map[string]any) *argValidator {
-	return &argValidator{label: "mcp." + server + "." + tool, server: server, tool: tool, raw: schema}
+	v := &argValidator{label: "mcp." + server + "." + tool, server: server, tool: tool, raw: schema}
+	v.compiled = sync.OnceValue(v.compile)
+	return v
 }
 
-// refuseLoader keeps schema compilation off the network and the file
-// system: only the schema itself and the embedded metaschemas are used.
-type refuseLoader struct{}
+// The "$schema" values jsonschema-go knows. Draft-06 is read as draft-07,
+// which only adds keywords to it.
+const (
+	draft7URI    = "http://json-schema.org/draft-07/schema#"
+	draft2020URI = "https://json-schema.org/draft/2020-12/schema"
+)
 
-func (refuseLoader) Load(u string) (any, error) {
-	return nil, fmt.Errorf("kosmo does not load external schemas (%s)", u)
+func dialect(s string) (uri string, draft7, ok bool) {
+	switch strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(s, "http://"), "https://"), "#") {
+	case "":
+		return "", false, true
+	case "json-schema.org/draft-07/schema", "json-schema.org/draft-06/schema":
+		return draft7URI, true, true
+	case "json-schema.org/draft/2020-12/schema":
+		return draft2020URI, false, true
+	}
+	return "", false, false
 }
 
-func (v *argValidator) schema() *jsonschema.Schema {
-	v.once.Do(func() {
-		if v.raw == nil {
-			return
-		}
-		b, err := json.Marshal(v.raw)
-		if err != nil {
-			return
-		}
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err != nil {
-			return
-		}
-		c := jsonschema.NewCompiler()
-		c.UseLoader(refuseLoader{})
-		loc := "urn:kosmo:mcp:" + url.PathEscape(v.server) + ":" + url.PathEscape(v.tool)
-		if err := c.AddResource(loc, doc); err != nil {
-			return
-		}
-		if s, err := c.Compile(loc); err == nil {
-			v.compiled = s
-		}
-	})
-	return v.compiled
+// compile resolves the schema without loading anything: jsonschema-go
+// refuses remote references when it is given no loader.
+func (v *argValidator) compile() *compiledSchema {
+	if v.raw == nil {
+		return nil
+	}
+	b, err := json.Marshal(v.raw)
+	if err != nil {
+		return nil
+	}
+	var s jsonschema.Schema
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil
+	}
+	uri, draft7, ok := dialect(s.Schema)
+	if !ok {
+		return nil
+	}
+	s.Schema = uri
+	rs, err := s.Resolve(nil)
+	if err != nil {
+		return nil
+	}
+	return &compiledSchema{rs: rs, draft7: draft7, formats: draft7 && hasKeyword(v.raw, "format", 0)}
 }
 
 // Validate returns args normalised to the schema (an empty Lua table is
@@ -84,19 +100,29 @@ func (v *argValidator) Validate(args map[string]any) (map[string]any, error) {
 	if norm == nil {
 		norm = args
 	}
-	s := v.schema()
-	if s == nil {
+	c := v.compiled()
+	if c == nil {
 		return norm, nil
 	}
-	err := s.Validate(norm)
+	err := c.rs.Validate(norm)
+	if err == nil && !c.formats {
+		return norm, nil
+	}
+	// jsonschema-go decides whether the arguments are valid; the explainer
+	// finds which rule they break, for a message in kosmo's own words.
+	x := &explainer{root: v.raw, formats: c.formats, draft7: c.draft7}
+	x.walk(v.raw, norm, nil, 0)
 	if err == nil {
+		x.keepOnly("format") // jsonschema-go leaves formats alone
+	}
+	f, found := x.first()
+	switch {
+	case found:
+		return nil, v.describe(f, norm)
+	case err == nil:
 		return norm, nil
 	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		return nil, errcode.New(errcode.InvalidArgument, "%s: %v", v.label, err).WithDetail("function", v.label)
-	}
-	return nil, v.describe(ve, norm)
+	return nil, v.describe(failure{reason: innermost(err)}, norm)
 }
 
 // normalize settles what an empty Lua table is: an empty object where the
@@ -153,13 +179,10 @@ func wants(schema map[string]any, t string) bool {
 	return false
 }
 
-var printer = message.NewPrinter(language.English)
-
-// describe picks the most useful failure in the error tree and words it
-// the way integration validation errors are worded.
-func (v *argValidator) describe(ve *jsonschema.ValidationError, args map[string]any) *errcode.Error {
-	leaf := pickLeaf(ve)
-	loc := leaf.InstanceLocation
+// describe words a failure the way integration validation errors are
+// worded.
+func (v *argValidator) describe(f failure, args map[string]any) *errcode.Error {
+	loc := f.loc
 	param := paramPath(loc)
 	e := func(format string, a ...any) *errcode.Error {
 		return errcode.New(errcode.InvalidArgument, "%s: "+format, append([]any{v.label}, a...)...).
@@ -167,21 +190,23 @@ func (v *argValidator) describe(ve *jsonschema.ValidationError, args map[string]
 	}
 	hint := fmt.Sprintf("mcp.schema(%q, %q) shows the arguments %s accepts", v.server, v.tool, v.label)
 	value, _ := valueAt(args, loc)
-	switch k := leaf.ErrorKind.(type) {
-	case *kind.Required:
-		missing := k.Missing[0]
+	switch f.keyword {
+	case "required":
+		missing := f.names[0]
 		full := joinParam(param, missing)
-		want := typeOf(schemaAt(v.raw, append(append([]string{}, loc...), missing)))
+		props, _ := f.schema["properties"].(map[string]any)
+		sub, _ := props[missing].(map[string]any)
+		want := typeOf(sub)
 		err := e("missing required parameter '%s'", full).WithDetail("param", full)
 		if want != "" {
 			err.Message += " (" + want + ")"
 			err.WithDetail("expected", want)
 		}
 		return err.WithHint("%s", hint)
-	case *kind.AdditionalProperties:
-		name := k.Properties[0]
+	case "additionalProperties":
+		name := f.names[0]
 		full := joinParam(param, name)
-		known := propertyNames(schemaAt(v.raw, loc))
+		known := propertyNames(f.schema)
 		err := e("unknown parameter '%s'", full).WithDetail("param", full)
 		if s := registry.Suggest(name, known); len(s) > 0 {
 			err.Message += ". Did you mean: " + strings.Join(s, ", ")
@@ -191,30 +216,29 @@ func (v *argValidator) describe(ve *jsonschema.ValidationError, args map[string]
 			return err.WithHint("accepted here: %s; %s", strings.Join(known, ", "), hint)
 		}
 		return err.WithHint("%s", hint)
-	case *kind.Type:
-		want := strings.Join(k.Want, " or ")
+	case "type":
+		want := typeOf(f.schema)
 		got := registry.Describe(value)
 		if param == "" {
 			return e("arguments must be %s, got %s", want, got).WithHint("%s", hint)
 		}
 		return e("parameter '%s' must be %s, got %s", param, want, got).
 			WithDetail("param", param).WithDetail("expected", want).WithDetail("got", got).WithHint("%s", hint)
-	case *kind.Enum:
-		want := make([]string, len(k.Want))
-		for i, w := range k.Want {
+	case "enum":
+		values, _ := f.schema["enum"].([]any)
+		want := make([]string, len(values))
+		var opts []string
+		for i, w := range values {
 			b, _ := json.Marshal(w)
 			want[i] = string(b)
+			if ws, ok := w.(string); ok {
+				opts = append(opts, ws)
+			}
 		}
 		expected := "one of " + strings.Join(want, ", ")
 		err := e("parameter '%s' must be %s, got %s", param, expected, registry.Describe(value)).
 			WithDetail("param", param).WithDetail("expected", expected).WithDetail("got", registry.Describe(value))
 		if s, ok := value.(string); ok {
-			var opts []string
-			for _, w := range k.Want {
-				if ws, ok := w.(string); ok {
-					opts = append(opts, ws)
-				}
-			}
 			if sug := registry.Suggest(s, opts); len(sug) > 0 {
 				err.Message += ". Did you mean: " + strings.Join(sug, ", ")
 			}
@@ -227,11 +251,10 @@ func (v *argValidator) describe(ve *jsonschema.ValidationError, args map[string]
 	}
 	got := registry.Describe(value)
 	var err *errcode.Error
-	if want := expectation(leaf.ErrorKind); want != "" {
+	if want := expectation(f); want != "" {
 		err = e("%s must be %s, got %s", what, want, got).WithDetail("expected", want)
 	} else {
-		msg := leaf.ErrorKind.LocalizedString(printer)
-		err = e("%s is not valid (%s), got %s", what, msg, got).WithDetail("expected", msg)
+		err = e("%s is not valid (%s), got %s", what, f.reason, got).WithDetail("expected", f.reason)
 	}
 	err.WithDetail("got", got)
 	if param != "" {
@@ -241,74 +264,61 @@ func (v *argValidator) describe(ve *jsonschema.ValidationError, args map[string]
 }
 
 // expectation words the common constraints; "" for the others.
-func expectation(k jsonschema.ErrorKind) string {
-	switch k := k.(type) {
-	case *kind.Minimum:
-		return "at least " + ratString(k.Want)
-	case *kind.Maximum:
-		return "at most " + ratString(k.Want)
-	case *kind.ExclusiveMinimum:
-		return "greater than " + ratString(k.Want)
-	case *kind.ExclusiveMaximum:
-		return "less than " + ratString(k.Want)
-	case *kind.MultipleOf:
-		return "a multiple of " + ratString(k.Want)
-	case *kind.MinLength:
-		return fmt.Sprintf("a string of at least %d character(s)", k.Want)
-	case *kind.MaxLength:
-		return fmt.Sprintf("a string of at most %d character(s)", k.Want)
-	case *kind.MinItems:
-		return fmt.Sprintf("an array of at least %d item(s)", k.Want)
-	case *kind.MaxItems:
-		return fmt.Sprintf("an array of at most %d item(s)", k.Want)
-	case *kind.MinProperties:
-		return fmt.Sprintf("a table with at least %d field(s)", k.Want)
-	case *kind.MaxProperties:
-		return fmt.Sprintf("a table with at most %d field(s)", k.Want)
-	case *kind.Pattern:
-		return "a string matching " + strconv.Quote(k.Want)
-	case *kind.Const:
-		b, _ := json.Marshal(k.Want)
+func expectation(f failure) string {
+	want := f.schema[f.keyword]
+	switch f.keyword {
+	case "minimum":
+		return "at least " + numString(want)
+	case "maximum":
+		return "at most " + numString(want)
+	case "exclusiveMinimum":
+		return "greater than " + numString(want)
+	case "exclusiveMaximum":
+		return "less than " + numString(want)
+	case "multipleOf":
+		return "a multiple of " + numString(want)
+	case "minLength":
+		return fmt.Sprintf("a string of at least %d character(s)", intOf(want))
+	case "maxLength":
+		return fmt.Sprintf("a string of at most %d character(s)", intOf(want))
+	case "minItems":
+		return fmt.Sprintf("an array of at least %d item(s)", intOf(want))
+	case "maxItems":
+		return fmt.Sprintf("an array of at most %d item(s)", intOf(want))
+	case "minProperties":
+		return fmt.Sprintf("a table with at least %d field(s)", intOf(want))
+	case "maxProperties":
+		return fmt.Sprintf("a table with at most %d field(s)", intOf(want))
+	case "pattern":
+		p, _ := want.(string)
+		return "a string matching " + strconv.Quote(p)
+	case "const":
+		b, _ := json.Marshal(want)
 		return "exactly " + string(b)
-	case *kind.Format:
-		return "a valid " + k.Want
-	case *kind.UniqueItems:
+	case "format":
+		name, _ := want.(string)
+		return "a valid " + name
+	case "uniqueItems":
 		return "an array without duplicates"
-	case *kind.AnyOf, *kind.OneOf:
+	case "anyOf", "oneOf":
 		return "one of the shapes its schema allows"
 	}
 	return ""
 }
 
-func ratString(r *big.Rat) string {
-	if r == nil {
-		return "?"
-	}
-	if r.IsInt() {
-		return r.RatString()
-	}
-	f, _ := r.Float64()
-	return strconv.FormatFloat(f, 'g', -1, 64)
-}
-
-// pickLeaf descends to the first concrete failure, in a deterministic
-// order. A failed anyOf/oneOf is reported as such: its branches' failures
-// would each be misleading alone.
-func pickLeaf(e *jsonschema.ValidationError) *jsonschema.ValidationError {
-	for {
-		switch e.ErrorKind.(type) {
-		case *kind.AnyOf, *kind.OneOf:
-			return e
+// innermost is the last reason in jsonschema-go's chain of
+// "validating <schema>: " prefixes, on one line.
+func innermost(err error) string {
+	msg := err.Error()
+	for strings.HasPrefix(msg, "validating ") {
+		_, rest, ok := strings.Cut(msg, ": ")
+		if !ok {
+			break
 		}
-		if len(e.Causes) == 0 {
-			return e
-		}
-		causes := append([]*jsonschema.ValidationError(nil), e.Causes...)
-		sort.SliceStable(causes, func(i, j int) bool {
-			return strings.Join(causes[i].InstanceLocation, "/") < strings.Join(causes[j].InstanceLocation, "/")
-		})
-		e = causes[0]
+		msg = rest
 	}
+	msg, _, _ = strings.Cut(msg, "\n")
+	return msg
 }
 
 // paramPath renders an instance location the Lua way: items[1].name.
@@ -350,25 +360,6 @@ func valueAt(v any, loc []string) (any, bool) {
 		}
 	}
 	return v, true
-}
-
-// schemaAt follows properties/items (not $ref) to the schema of a location.
-func schemaAt(s map[string]any, loc []string) map[string]any {
-	for _, part := range loc {
-		if s == nil {
-			return nil
-		}
-		if _, err := strconv.Atoi(part); err == nil {
-			if items, ok := s["items"].(map[string]any); ok {
-				s = items
-				continue
-			}
-		}
-		props, _ := s["properties"].(map[string]any)
-		next, _ := props[part].(map[string]any)
-		s = next
-	}
-	return s
 }
 
 func typeOf(s map[string]any) string {

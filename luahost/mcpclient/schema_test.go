@@ -98,3 +98,57 @@ func TestValidateDraft07AndBrokenSchemas(t *testing.T) {
 	_, err = v.Validate(map[string]any{"x": "zz"})
 	require.NoError(t, err, "a pattern Go cannot compile leaves the schema unenforced")
 }
+
+func TestValidateFormatsAndRefs(t *testing.T) {
+	// draft-07 asserts formats; 2020-12 leaves them to the server.
+	draft7 := `{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+		"properties": {"site": {"type": "string", "format": "uri"}, "when": {"type": "string", "format": "date-time"}}}`
+	v := newArgValidator("s", "t", mustSchema(t, draft7))
+	_, err := v.Validate(map[string]any{"site": "https://example.com/x", "when": "2026-12-02T10:00:00Z"})
+	require.NoError(t, err)
+	_, err = v.Validate(map[string]any{"site": "not a url"})
+	require.Error(t, err)
+	assert.Equal(t, `mcp.s.t: parameter 'site' must be a valid uri, got string "not a url"`, err.(*errcode.Error).Message)
+	_, err = v.Validate(map[string]any{"when": "yesterday"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "parameter 'when' must be a valid date-time")
+
+	v = newArgValidator("s", "t", mustSchema(t, `{"type": "object", "properties": {"site": {"type": "string", "format": "uri"}}}`))
+	_, err = v.Validate(map[string]any{"site": "not a url"})
+	require.NoError(t, err)
+
+	// Local references are followed for the message.
+	v = newArgValidator("s", "t", mustSchema(t, `{"type": "object", "$defs": {"n": {"type": "integer", "minimum": 1}},
+		"properties": {"pages": {"type": "array", "items": {"$ref": "#/$defs/n"}}}}`))
+	_, err = v.Validate(map[string]any{"pages": []any{int64(3), int64(0)}})
+	require.Error(t, err)
+	assert.Equal(t, "mcp.s.t: parameter 'pages[2]' must be at least 1, got integer 0", err.(*errcode.Error).Message)
+
+	// Several unknown fields: the first in order is named.
+	v = newArgValidator("s", "t", mustSchema(t, `{"type": "object", "additionalProperties": false, "properties": {"title": {}}}`))
+	_, err = v.Validate(map[string]any{"zz": 1, "b": 2, "title": 3})
+	require.Error(t, err)
+	assert.Equal(t, "mcp.s.t: unknown parameter 'b'", err.(*errcode.Error).Message)
+
+	// A rule the explainer does not word is reported in the validator's.
+	v = newArgValidator("s", "t", mustSchema(t, `{"type": "object", "not": {"required": ["a"]}}`))
+	_, err = v.Validate(map[string]any{"a": 1})
+	require.Error(t, err)
+	e, _ := errcode.As(err)
+	assert.Equal(t, errcode.InvalidArgument, e.Code)
+	assert.Contains(t, e.Message, "mcp.s.t: arguments is not valid (not: ")
+
+	// oneOf matching two shapes fails like one matching none.
+	v = newArgValidator("s", "t", mustSchema(t, `{"type": "object", "properties": {"x": {"oneOf": [{"type": "integer"}, {"type": "number"}]}}}`))
+	_, err = v.Validate(map[string]any{"x": int64(2)})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "parameter 'x' must be one of the shapes its schema allows")
+	_, err = v.Validate(map[string]any{"x": 2.5})
+	require.NoError(t, err)
+
+	// Dialects jsonschema-go does not know are left to the server.
+	v = newArgValidator("s", "t", mustSchema(t, `{"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
+		"properties": {"n": {"type": "integer", "minimum": 0, "exclusiveMinimum": true}}}`))
+	_, err = v.Validate(map[string]any{"n": "x"})
+	require.NoError(t, err)
+}
