@@ -1,0 +1,59 @@
+package heygentest
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// presignByRegexp is the rewriting presignJSON replaced, kept as its
+// reference.
+func (s *Server) presignByRegexp(b []byte, base string) []byte {
+	placeholderURL := regexp.MustCompile(`"` + regexp.QuoteMeta(mediaHost) + `/([^"?#\\]*)"`)
+	return placeholderURL.ReplaceAllFunc(b, func(m []byte) []byte {
+		p := string(placeholderURL.FindSubmatch(m)[1])
+		if strings.HasPrefix(p, "docs/") || strings.HasPrefix(p, "share/") {
+			return m
+		}
+		return []byte(`"` + s.signedURL(base, p) + `"`)
+	})
+}
+
+var presignSamples = []string{
+	`{"data":[{"video_url":"` + mediaHost + `/videos/v1/video.mp4","video_page_url":"` + mediaHost + `/share/v1","doc":"` + mediaHost + `/docs/x"}]}`,
+	`"` + mediaHost + `/a?b" "` + mediaHost + `/ok" "` + mediaHost + `/c#d","` + mediaHost + `/e\"f"`,
+	`"` + mediaHost + `/` + `"` + mediaHost + `/unterminated`,
+	`"` + mediaHost + `/"` + mediaHost + `/x"`,
+	`no placeholders at all`, ``, `"` + mediaHost + `x/y"`, `"` + mediaHost + `/é/ü"`,
+}
+
+func fixedServer() *Server {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	return New(Options{Clock: func() time.Time { return at }})
+}
+
+func TestPresignJSONMatchesTheRegexp(t *testing.T) {
+	s := fixedServer()
+	for _, in := range presignSamples {
+		want := string(s.presignByRegexp([]byte(in), "http://127.0.0.1:1"))
+		for range 2 { // the second round is served from the signature cache
+			if got := string(s.presignJSON([]byte(in), "http://127.0.0.1:1")); got != want {
+				t.Fatalf("%q:\n got %q\nwant %q", in, got, want)
+			}
+		}
+	}
+}
+
+func FuzzPresignJSON(f *testing.F) {
+	for _, in := range presignSamples {
+		f.Add([]byte(in))
+	}
+	s := fixedServer()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want := string(s.presignByRegexp(b, "http://h"))
+		if got := string(s.presignJSON(b, "http://h")); got != want {
+			t.Fatalf("%q:\n got %q\nwant %q", b, got, want)
+		}
+	})
+}
