@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -86,7 +85,7 @@ func (s *Server) presign(rep reply, base string) reply {
 	if rep.raw != nil || rep.body == nil {
 		return rep
 	}
-	b, err := json.Marshal(rep.body)
+	b, err := encodeBody(rep.body)
 	if err != nil {
 		return rep // encode reports it
 	}
