@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// BenchmarkListVideosPage serves one page of 100 videos, without a network.
+// BenchmarkListVideosPage serves one page of 100 completed videos (five
+// media URLs each), without a network.
 func BenchmarkListVideosPage(b *testing.B) {
-	s := New(Options{})
+	s := New(Options{ProcessingAfter: -1, CompleteAfter: -1}) // completed at once, so every video carries URLs
 	const key = "bench-key-0123456789"
 	body := `{"type":"avatar","avatar_id":"avatar-abc123","voice_id":"voice-xyz789","script":"x"}`
 	for range 100 {
