@@ -390,7 +390,7 @@ func (c *Client) send(ctx context.Context, method, target string, payload []byte
 	if !ok {
 		limitBytes = maxErrorBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(res.Body, limitBytes))
+	data, err := readAll(io.LimitReader(res.Body, limitBytes), res.ContentLength, limitBytes)
 	if err != nil {
 		if ok {
 			return nil, err
@@ -398,6 +398,20 @@ func (c *Client) send(ctx context.Context, method, target string, payload []byte
 		// A half-read error page still tells us the status; keep going.
 	}
 	return &response{status: res.StatusCode, header: res.Header, body: data}, nil
+}
+
+// readAll is io.ReadAll with the buffer sized from the announced length
+// (bounded by limit), so a page is read without growing the buffer through
+// every power of two.
+func readAll(r io.Reader, announced, limit int64) ([]byte, error) {
+	if announced <= 0 {
+		return io.ReadAll(r)
+	}
+	// bytes.Buffer reads in steps of bytes.MinRead and grows when less
+	// than that is free, hence the margin.
+	buf := bytes.NewBuffer(make([]byte, 0, min(announced, limit)+bytes.MinRead))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // parseSuccess checks that a 2xx body is a JSON object in HeyGen's envelope
