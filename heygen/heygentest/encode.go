@@ -4,17 +4,20 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
 // encodeBody is json.Marshal with a hand-written path for pages of videos,
 // the body every listing benchmark and mcp:serve load test asks for most:
 // reflection-driven encoding was half of the time such a request took.
-// The output is byte for byte what json.Marshal writes.
-func encodeBody(body any) ([]byte, error) {
+// With pre nil the output is byte for byte what json.Marshal writes; with
+// pre set, media placeholders are already signed, as pre.rewrite would
+// sign them afterwards.
+func encodeBody(body any, pre *presigner) ([]byte, error) {
 	if lp, ok := body.(listPage); ok {
 		if vs, ok := lp.Data.([]videoObject); ok {
-			if b, ok := appendVideoPage(make([]byte, 0, 64+len(vs)*400), vs, lp); ok {
+			if b, ok := pre.appendVideoPage(make([]byte, 0, 64+len(vs)*400), vs, lp); ok {
 				return b, nil
 			}
 		}
@@ -24,7 +27,7 @@ func encodeBody(body any) ([]byte, error) {
 
 // appendVideoPage writes {"data":[...],"has_more":...,"next_token":...};
 // it reports false for a value json.Marshal refuses (a NaN duration).
-func appendVideoPage(b []byte, vs []videoObject, lp listPage) ([]byte, bool) {
+func (pre *presigner) appendVideoPage(b []byte, vs []videoObject, lp listPage) ([]byte, bool) {
 	b = append(b, `{"data":[`...)
 	for i := range vs {
 		if i > 0 {
@@ -32,11 +35,11 @@ func appendVideoPage(b []byte, vs []videoObject, lp listPage) ([]byte, bool) {
 		}
 		v := &vs[i]
 		b = append(b, `{"id":`...)
-		b = appendString(b, v.ID)
+		b = pre.appendString(b, v.ID)
 		b = append(b, `,"status":`...)
-		b = appendString(b, v.Status)
+		b = pre.appendString(b, v.Status)
 		b = append(b, `,"title":`...)
-		b = appendStringPtr(b, v.Title)
+		b = pre.appendStringPtr(b, v.Title)
 		b = append(b, `,"created_at":`...)
 		b = appendIntPtr(b, v.CreatedAt)
 		b = append(b, `,"completed_at":`...)
@@ -51,39 +54,73 @@ func appendVideoPage(b []byte, vs []videoObject, lp listPage) ([]byte, bool) {
 			}
 		}
 		b = append(b, `,"video_url":`...)
-		b = appendStringPtr(b, v.VideoURL)
+		b = pre.appendStringPtr(b, v.VideoURL)
 		b = append(b, `,"captioned_video_url":`...)
-		b = appendStringPtr(b, v.CaptionedVideoURL)
+		b = pre.appendStringPtr(b, v.CaptionedVideoURL)
 		b = append(b, `,"subtitle_url":`...)
-		b = appendStringPtr(b, v.SubtitleURL)
+		b = pre.appendStringPtr(b, v.SubtitleURL)
 		b = append(b, `,"thumbnail_url":`...)
-		b = appendStringPtr(b, v.ThumbnailURL)
+		b = pre.appendStringPtr(b, v.ThumbnailURL)
 		b = append(b, `,"gif_url":`...)
-		b = appendStringPtr(b, v.GifURL)
+		b = pre.appendStringPtr(b, v.GifURL)
 		b = append(b, `,"video_page_url":`...)
-		b = appendStringPtr(b, v.VideoPageURL)
+		b = pre.appendStringPtr(b, v.VideoPageURL)
 		b = append(b, `,"folder_id":`...)
-		b = appendStringPtr(b, v.FolderID)
+		b = pre.appendStringPtr(b, v.FolderID)
 		b = append(b, `,"failure_code":`...)
-		b = appendStringPtr(b, v.FailureCode)
+		b = pre.appendStringPtr(b, v.FailureCode)
 		b = append(b, `,"failure_message":`...)
-		b = appendStringPtr(b, v.FailureMessage)
+		b = pre.appendStringPtr(b, v.FailureMessage)
 		b = append(b, `,"output_language":`...)
-		b = appendStringPtr(b, v.OutputLanguage)
+		b = pre.appendStringPtr(b, v.OutputLanguage)
 		b = append(b, '}')
 	}
 	b = append(b, `],"has_more":`...)
 	b = strconv.AppendBool(b, lp.HasMore)
 	b = append(b, `,"next_token":`...)
-	b = appendStringPtr(b, lp.NextToken)
+	b = pre.appendStringPtr(b, lp.NextToken)
 	return append(b, '}'), true
 }
 
-func appendStringPtr(b []byte, s *string) []byte {
+func (pre *presigner) appendStringPtr(b []byte, s *string) []byte {
 	if s == nil {
 		return append(b, "null"...)
 	}
-	return appendString(b, *s)
+	return pre.appendString(b, *s)
+}
+
+// appendString writes s, signed when it is a media placeholder that the
+// rewrite pass would sign.
+func (pre *presigner) appendString(b []byte, s string) []byte {
+	if pre != nil {
+		if p, ok := placeholderPath(s); ok {
+			b = append(b, '"')
+			return append(pre.appendSigned(b, p), '"')
+		}
+	}
+	return appendString(b, s)
+}
+
+// placeholderPath returns the path of a media placeholder URL whose JSON
+// form is the text itself (plain ASCII that needs no escaping) and that is
+// signed (not a docs or share link). Anything else is left to the rewrite
+// pass, which sees the encoded form.
+func placeholderPath(s string) (string, bool) {
+	const prefix = mediaHost + "/"
+	if len(s) < len(prefix) || s[:len(prefix)] != prefix {
+		return "", false
+	}
+	p := s[len(prefix):]
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c < 0x20 || c >= utf8.RuneSelf, c == '"', c == '\\', c == '?', c == '#', c == '<', c == '>', c == '&':
+			return "", false
+		}
+	}
+	if strings.HasPrefix(p, "docs/") || strings.HasPrefix(p, "share/") {
+		return "", false
+	}
+	return p, true
 }
 
 func appendIntPtr(b []byte, n *int64) []byte {

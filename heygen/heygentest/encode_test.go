@@ -29,7 +29,7 @@ func TestEncodeBodyMatchesJSONMarshal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := encodeBody(page)
+			got, err := encodeBody(page, nil)
 			if err != nil || !bytes.Equal(got, want) {
 				t.Fatalf("%q %v:\n got %s (%v)\nwant %s", title, d, got, err, want)
 			}
@@ -37,14 +37,14 @@ func TestEncodeBodyMatchesJSONMarshal(t *testing.T) {
 	}
 	empty := listPage{Data: []videoObject{}}
 	want, _ := json.Marshal(empty)
-	if got, _ := encodeBody(empty); !bytes.Equal(got, want) {
+	if got, _ := encodeBody(empty, nil); !bytes.Equal(got, want) {
 		t.Fatalf("empty page: %s, want %s", got, want)
 	}
 }
 
 // A duration json.Marshal cannot write fails the same way.
 func TestEncodeBodyRefusesNaN(t *testing.T) {
-	_, err := encodeBody(videoPageSample("x", math.NaN(), 1))
+	_, err := encodeBody(videoPageSample("x", math.NaN(), 1), nil)
 	if err == nil {
 		t.Fatal("NaN encoded")
 	}
@@ -57,9 +57,45 @@ func FuzzEncodeBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, title string, d float64, n int64) {
 		page := videoPageSample(title, d, n)
 		want, werr := json.Marshal(page)
-		got, gerr := encodeBody(page)
+		got, gerr := encodeBody(page, nil)
 		if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
 			t.Fatalf("%q %v %d:\n got %s (%v)\nwant %s (%v)", title, d, n, got, gerr, want, werr)
 		}
+	})
+}
+
+// Signing while encoding gives what signing the encoded page gives.
+func TestEncodeBodySignsAsTheRewriteWould(t *testing.T) {
+	s := fixedServer()
+	titles := append([]string{mediaHost + "/videos/x/a.mp4", mediaHost + "/docs/x", mediaHost + "/share/x",
+		mediaHost + "/a?b", mediaHost + "/<b>", mediaHost + "/é", mediaHost + "/", mediaHost}, encodeTitles...)
+	for _, title := range titles {
+		checkSignedEncoding(t, s, videoPageSample(title, 1.5, 3))
+	}
+}
+
+func checkSignedEncoding(t *testing.T, s *Server, page listPage) {
+	t.Helper()
+	plain, err := json.Marshal(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := string(s.presignByRegexp(plain, "http://h"))
+	pre := s.newPresigner("http://h")
+	b, err := encodeBody(page, pre)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(pre.rewrite(b)); got != want {
+		t.Fatalf("%q:\n got %s\nwant %s", *page.NextToken, got, want)
+	}
+}
+
+func FuzzEncodeBodySigned(f *testing.F) {
+	f.Add(mediaHost + "/videos/x/a.mp4")
+	f.Add(mediaHost + "/share/x")
+	s := fixedServer()
+	f.Fuzz(func(t *testing.T, title string) {
+		checkSignedEncoding(t, s, videoPageSample(title, 2, 4))
 	})
 }

@@ -85,7 +85,8 @@ func (s *Server) presign(rep reply, base string) reply {
 	if rep.raw != nil || rep.body == nil {
 		return rep
 	}
-	b, err := encodeBody(rep.body)
+	pre := s.newPresigner(base)
+	b, err := encodeBody(rep.body, pre)
 	if err != nil {
 		return rep // encode reports it
 	}
@@ -93,7 +94,7 @@ func (s *Server) presign(rep reply, base string) reply {
 		rep.raw = b
 		return rep
 	}
-	rep.raw = s.presignJSON(b, base)
+	rep.raw = pre.rewrite(b)
 	return rep
 }
 

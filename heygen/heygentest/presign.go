@@ -12,14 +12,36 @@ import (
 // placeholderPrefix starts every media placeholder URL inside encoded JSON.
 const placeholderPrefix = `"` + mediaHost + `/`
 
-// presignJSON rewrites every JSON string that is exactly a media placeholder
+// presigner signs the media URLs of one response, with one expiry time.
+type presigner struct {
+	s       *Server
+	base    string
+	exp     int64
+	expText string
+}
+
+func (s *Server) newPresigner(base string) *presigner {
+	exp := s.now().Truncate(urlStep).Add(s.urlTTL() + urlStep).Unix()
+	return &presigner{s: s, base: base, exp: exp, expText: strconv.FormatInt(exp, 10)}
+}
+
+// appendSigned writes the signed URL of the media file at p (no quotes).
+func (pre *presigner) appendSigned(b []byte, p string) []byte {
+	b = append(b, pre.base...)
+	b = append(b, mediaPrefix...)
+	b = append(b, p...)
+	b = append(b, "?expires="...)
+	b = append(b, pre.expText...)
+	b = append(b, "&signature="...)
+	return append(b, pre.s.cachedSign(p, pre.exp)...)
+}
+
+// rewrite replaces every JSON string that is exactly a media placeholder
 // URL ("https://sandbox.kosmo.invalid/<path>", with no ?, # or escape in
-// the path) into a signed URL on base, leaving documentation and share
+// the path) by its signed URL on base, leaving documentation and share
 // links alone. It is one forward scan: a list page used to spend most of
 // its time in a regular expression that matched every URL twice.
-func (s *Server) presignJSON(b []byte, base string) []byte {
-	exp := s.now().Truncate(urlStep).Add(s.urlTTL() + urlStep).Unix()
-	expText := strconv.FormatInt(exp, 10)
+func (pre *presigner) rewrite(b []byte) []byte {
 	var out []byte
 	last := 0 // b[:last] is already in out
 	for i := 0; ; {
@@ -44,14 +66,7 @@ func (s *Server) presignJSON(b []byte, base string) []byte {
 			out = make([]byte, 0, len(b)+len(b)/2)
 		}
 		out = append(out, b[last:start+1]...)
-		out = append(out, base...)
-		out = append(out, mediaPrefix...)
-		out = append(out, p...)
-		out = append(out, "?expires="...)
-		out = append(out, expText...)
-		out = append(out, "&signature="...)
-		out = append(out, s.cachedSign(string(p), exp)...)
-		out = append(out, '"')
+		out = append(pre.appendSigned(out, string(p)), '"')
 		last = end + 1
 	}
 	if out == nil {

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// presignByRegexp is the rewriting presignJSON replaced, kept as its
+// presignByRegexp is the rewriting presigner.rewrite replaced, kept as its
 // reference.
 func (s *Server) presignByRegexp(b []byte, base string) []byte {
 	placeholderURL := regexp.MustCompile(`"` + regexp.QuoteMeta(mediaHost) + `/([^"?#\\]*)"`)
@@ -33,26 +33,26 @@ func fixedServer() *Server {
 	return New(Options{Clock: func() time.Time { return at }})
 }
 
-func TestPresignJSONMatchesTheRegexp(t *testing.T) {
+func TestPresignRewriteMatchesTheRegexp(t *testing.T) {
 	s := fixedServer()
 	for _, in := range presignSamples {
 		want := string(s.presignByRegexp([]byte(in), "http://127.0.0.1:1"))
 		for range 2 { // the second round is served from the signature cache
-			if got := string(s.presignJSON([]byte(in), "http://127.0.0.1:1")); got != want {
+			if got := string(s.newPresigner("http://127.0.0.1:1").rewrite([]byte(in))); got != want {
 				t.Fatalf("%q:\n got %q\nwant %q", in, got, want)
 			}
 		}
 	}
 }
 
-func FuzzPresignJSON(f *testing.F) {
+func FuzzPresignRewrite(f *testing.F) {
 	for _, in := range presignSamples {
 		f.Add([]byte(in))
 	}
 	s := fixedServer()
 	f.Fuzz(func(t *testing.T, b []byte) {
 		want := string(s.presignByRegexp(b, "http://h"))
-		if got := string(s.presignJSON(b, "http://h")); got != want {
+		if got := string(s.newPresigner("http://h").rewrite(b)); got != want {
 			t.Fatalf("%q:\n got %q\nwant %q", b, got, want)
 		}
 	})

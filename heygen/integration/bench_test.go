@@ -120,3 +120,30 @@ func BenchmarkList1000VideosFloor(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHostCallListVideos is the work behind one mcp:serve
+// list_videos(100) call without the MCP layer: Host.Call against the
+// simulator (seed videos only), from parallel callers.
+func BenchmarkHostCallListVideos(b *testing.B) {
+	srv := httptest.NewServer(heygentest.New(heygentest.Options{}))
+	b.Cleanup(srv.Close)
+	h, err := luahost.New(luahost.Options{Integrations: []luahost.Binding{{
+		Integration: integration.New(),
+		Accounts:    []registry.Account{{Name: "default", Secret: testKey, BaseURL: srv.URL}},
+	}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			res := h.Call(ctx, "heygen", "list_videos", map[string]any{"limit": int64(100)}, luahost.CallOptions{})
+			if res.Error != nil {
+				b.Error(res.Error)
+				return
+			}
+		}
+	})
+}
