@@ -288,8 +288,9 @@ type response struct {
 }
 
 // do sends one API call with retries and returns a successful JSON object
-// body, decoded once by parseJSON (numbers as json.Number). Every failure comes back as *APIError or
-// *NetworkError (the latter also when ctx ends during a retry pause).
+// body, decoded once by parseJSON (numbers as json.Number). Every failure
+// comes back as *APIError or *NetworkError (the latter also when ctx ends
+// during a retry pause).
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, body any) (map[string]any, *response, error) {
 	var payload []byte
 	if body != nil {
@@ -525,9 +526,10 @@ func (c *Client) getData(ctx context.Context, method, path string, query url.Val
 	return nil
 }
 
-// getPage fetches one list page and decodes it. Items come from the one
-// decode of the body: an item that is not an object is skipped, a null
-// item is a zero value (as json.Unmarshal left it).
+// getPage fetches one list page and decodes it into T (a struct type).
+// Items come from the one decode of the body: an item that is not an
+// object is skipped, a null item is a zero value (as json.Unmarshal left
+// it).
 func getPage[T any](ctx context.Context, c *Client, path string, query url.Values) (*Page[T], error) {
 	const method = http.MethodGet
 	top, resp, err := c.do(ctx, method, path, query, nil)

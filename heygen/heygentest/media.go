@@ -72,13 +72,6 @@ func (s *Server) sign(p string, expires int64) string {
 // within the same minute is the same URL, as with a presigning cache.
 const urlStep = time.Minute
 
-// signedURL is the public URL of the media file at p (relative to
-// /media/). It stays valid for at least the URL TTL.
-func (s *Server) signedURL(base, p string) string {
-	exp := s.now().Truncate(urlStep).Add(s.urlTTL() + urlStep).Unix()
-	return base + mediaPrefix + p + "?expires=" + strconv.FormatInt(exp, 10) + "&signature=" + s.sign(p, exp)
-}
-
 // presign encodes a JSON reply and rewrites every media placeholder URL in
 // it into a signed URL on base. Error documentation links stay as they are.
 func (s *Server) presign(rep reply, base string) reply {

@@ -2,6 +2,7 @@ package heygentest
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,13 @@ func (s *Server) presignByRegexp(b []byte, base string) []byte {
 		}
 		return []byte(`"` + s.signedURL(base, p) + `"`)
 	})
+}
+
+// signedURL is the public URL of the media file at p (relative to
+// /media/), built one URL at a time as the reference did.
+func (s *Server) signedURL(base, p string) string {
+	exp := s.now().Truncate(urlStep).Add(s.urlTTL() + urlStep).Unix()
+	return base + mediaPrefix + p + "?expires=" + strconv.FormatInt(exp, 10) + "&signature=" + s.sign(p, exp)
 }
 
 var presignSamples = []string{
