@@ -536,6 +536,11 @@ func getPage[T any](ctx context.Context, c *Client, path string, query url.Value
 	if err != nil {
 		return nil, err
 	}
+	return pageFrom[T](c, method, path, resp, top)
+}
+
+// pageFrom reads a list page out of a decoded body.
+func pageFrom[T any](c *Client, method, path string, resp *response, top map[string]any) (*Page[T], error) {
 	data, ok := top["data"]
 	if !ok {
 		return nil, c.malformed(method, path, resp, `response has no "data" member`)
