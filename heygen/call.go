@@ -78,15 +78,9 @@ func (c *Client) Call(ctx context.Context, ep Endpoint, pathParams map[string]st
 	if err != nil {
 		return nil, err
 	}
-	out := &RawResponse{StatusCode: resp.status, RequestID: resp.header.Get("X-Request-Id"), Body: make(map[string]any, len(top))}
-	for k, raw := range top {
-		v, err := DecodeJSON(raw)
-		if err != nil {
-			return nil, c.malformed(ep.Method, path, resp, fmt.Sprintf("cannot decode response member %q: %v", k, err))
-		}
-		out.Body[k] = v
-	}
-	return out, nil
+	// The body was decoded once by do; only its numbers are converted.
+	Normalize(top)
+	return &RawResponse{StatusCode: resp.status, RequestID: resp.header.Get("X-Request-Id"), Body: top}, nil
 }
 
 // expand substitutes the path parameters into the path template.

@@ -287,10 +287,11 @@ type response struct {
 	body   []byte
 }
 
-// do sends one API call with retries and returns the top-level members of
-// a successful JSON object body. Every failure comes back as *APIError or
-// *NetworkError (the latter also when ctx ends during a retry pause).
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, body any) (map[string]json.RawMessage, *response, error) {
+// do sends one API call with retries and returns a successful JSON object
+// body, decoded once by parseJSON (numbers as json.Number). Every failure
+// comes back as *APIError or *NetworkError (the latter also when ctx ends
+// during a retry pause).
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body any) (map[string]any, *response, error) {
 	var payload []byte
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -390,7 +391,7 @@ func (c *Client) send(ctx context.Context, method, target string, payload []byte
 	if !ok {
 		limitBytes = maxErrorBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(res.Body, limitBytes))
+	data, err := readAll(io.LimitReader(res.Body, limitBytes), res.ContentLength, limitBytes)
 	if err != nil {
 		if ok {
 			return nil, err
@@ -400,14 +401,30 @@ func (c *Client) send(ctx context.Context, method, target string, payload []byte
 	return &response{status: res.StatusCode, header: res.Header, body: data}, nil
 }
 
+// readAll is io.ReadAll with the buffer sized from the announced length
+// (bounded by limit), so a page is read without growing the buffer through
+// every power of two.
+func readAll(r io.Reader, announced, limit int64) ([]byte, error) {
+	if announced <= 0 {
+		return io.ReadAll(r)
+	}
+	// bytes.Buffer reads in steps of bytes.MinRead and grows when less
+	// than that is free, hence the margin.
+	buf := bytes.NewBuffer(make([]byte, 0, min(announced, limit)+bytes.MinRead))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
+}
+
 // parseSuccess checks that a 2xx body is a JSON object in HeyGen's envelope
 // and that it does not carry an error in disguise.
-func (c *Client) parseSuccess(method, path string, resp *response) (map[string]json.RawMessage, error) {
+func (c *Client) parseSuccess(method, path string, resp *response) (map[string]any, error) {
 	if method == http.MethodDelete && len(bytes.TrimSpace(resp.body)) == 0 {
-		return map[string]json.RawMessage{}, nil
+		return map[string]any{}, nil
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(resp.body, &top); err != nil || top == nil {
+	v, err := parseJSON(resp.body)
+	top, _ := v.(map[string]any)
+	if err != nil || top == nil {
+		// The reason comes from encoding/json, as it always did.
 		var probe any
 		what := "response body is not a JSON object"
 		if len(bytes.TrimSpace(resp.body)) == 0 {
@@ -417,7 +434,7 @@ func (c *Client) parseSuccess(method, path string, resp *response) (map[string]j
 		}
 		return nil, c.malformed(method, path, resp, what)
 	}
-	if hasEmbeddedError(top) {
+	if embeddedError(top) {
 		return nil, c.errorFromResponse(method, path, resp)
 	}
 	return top, nil
@@ -496,47 +513,70 @@ func (c *Client) getData(ctx context.Context, method, path string, query url.Val
 	if !ok {
 		return c.malformed(method, path, resp, `response has no "data" member`)
 	}
-	if isJSONNull(data) {
+	if data == nil {
 		return c.malformed(method, path, resp, `response "data" is null`)
 	}
-	if firstByte(data) != '{' {
+	m, ok := data.(map[string]any)
+	if !ok {
 		return c.malformed(method, path, resp, `response "data" is not an object`)
 	}
-	if err := json.Unmarshal(data, dst); err != nil {
+	if err := decodeData(m, dst); err != nil {
 		return c.malformed(method, path, resp, fmt.Sprintf("cannot decode response data: %v", err))
 	}
 	return nil
 }
 
-// getPage fetches one list page and decodes it.
+// getPage fetches one list page and decodes it into T (a struct type).
+// Items come from the one decode of the body: an item that is not an
+// object is skipped, a null item is a zero value (as json.Unmarshal left
+// it).
 func getPage[T any](ctx context.Context, c *Client, path string, query url.Values) (*Page[T], error) {
 	const method = http.MethodGet
 	top, resp, err := c.do(ctx, method, path, query, nil)
 	if err != nil {
 		return nil, err
 	}
+	return pageFrom[T](c, method, path, resp, top)
+}
+
+// pageFrom reads a list page out of a decoded body.
+func pageFrom[T any](c *Client, method, path string, resp *response, top map[string]any) (*Page[T], error) {
 	data, ok := top["data"]
 	if !ok {
 		return nil, c.malformed(method, path, resp, `response has no "data" member`)
 	}
 	page := &Page[T]{Data: []T{}}
-	if !isJSONNull(data) {
-		if firstByte(data) != '[' {
+	if data != nil {
+		items, ok := data.([]any)
+		if !ok {
 			return nil, c.malformed(method, path, resp, `response "data" is not an array`)
 		}
-		if _, err := decodeItems(data, &page.Data); err != nil {
-			return nil, c.malformed(method, path, resp, fmt.Sprintf("cannot decode response data: %v", err))
+		page.Data = make([]T, 0, len(items))
+		for _, item := range items {
+			var t T
+			switch x := item.(type) {
+			case nil:
+			case map[string]any:
+				fillTolerant(x, &t)
+			default:
+				continue
+			}
+			page.Data = append(page.Data, t)
 		}
 	}
-	if raw, ok := top["has_more"]; ok && !isJSONNull(raw) {
-		if err := json.Unmarshal(raw, &page.HasMore); err != nil {
+	if raw, ok := top["has_more"]; ok && raw != nil {
+		b, ok := raw.(bool)
+		if !ok {
 			return nil, c.malformed(method, path, resp, `response "has_more" is not a boolean`)
 		}
+		page.HasMore = b
 	}
-	if raw, ok := top["next_token"]; ok && !isJSONNull(raw) {
-		if err := json.Unmarshal(raw, &page.NextToken); err != nil {
+	if raw, ok := top["next_token"]; ok && raw != nil {
+		s, ok := raw.(string)
+		if !ok {
 			return nil, c.malformed(method, path, resp, `response "next_token" is not a string`)
 		}
+		page.NextToken = s
 	}
 	return page, nil
 }
@@ -585,10 +625,17 @@ func decodeRaw(b []byte) (map[string]any, error) {
 }
 
 // unmarshalWithRaw decodes b into typed (a pointer to a struct type without
-// its own UnmarshalJSON method) and returns the same object as a raw map.
+// its own UnmarshalJSON method) and returns the same object as a raw map,
+// from one decode of b. null leaves typed alone and gives a nil map.
 func unmarshalWithRaw(b []byte, typed any) (map[string]any, error) {
-	if err := decodeTolerant(b, typed); err != nil {
+	v, err := parseJSON(b)
+	if err != nil || v == nil {
 		return nil, err
 	}
-	return decodeRaw(b)
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errNotObject
+	}
+	fillTolerant(m, typed)
+	return m, nil
 }

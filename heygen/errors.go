@@ -315,3 +315,52 @@ func jsonText(raw json.RawMessage) string {
 		return ""
 	}
 }
+
+// embeddedError is hasEmbeddedError for a body decoded by parseJSON.
+func embeddedError(top map[string]any) bool {
+	if v, ok := top["error"]; ok && !emptyValue(v) {
+		return true
+	}
+	if data, ok := top["data"]; ok && data != nil {
+		return false
+	}
+	v, ok := top["code"]
+	if !ok || emptyValue(v) {
+		return false
+	}
+	code := valueText(v)
+	return code != "" && code != "0"
+}
+
+// emptyValue is emptyJSON for a decoded value.
+func emptyValue(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case bool:
+		return !x
+	case string:
+		return x == ""
+	case json.Number:
+		f, err := strconv.ParseFloat(string(x), 64)
+		return err == nil && f == 0
+	case map[string]any:
+		return len(x) == 0
+	case []any:
+		return len(x) == 0
+	}
+	return false
+}
+
+// valueText is jsonText for a decoded value.
+func valueText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x)
+	case json.Number:
+		return string(x)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return ""
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -147,12 +146,17 @@ func (c *Client) UploadAsset(ctx context.Context, f UploadFile, mode string) (*A
 	return nil, fmt.Errorf("heygen: unknown upload mode %q", mode)
 }
 
-func decodeAsset(raw json.RawMessage) (*Asset, error) {
-	a := &Asset{}
-	m, err := unmarshalWithRaw(raw, a)
-	if err != nil {
-		return nil, err
+// decodeAsset reads an asset from the decoded "data" member.
+func decodeAsset(data any) (*Asset, error) {
+	m, ok := data.(map[string]any)
+	if !ok {
+		if data == nil {
+			return &Asset{}, nil // null data: no asset_id, reported by the caller
+		}
+		return nil, errNotObject
 	}
+	a := &Asset{}
+	fillTolerant(m, a)
 	a.Raw = m
 	return a, nil
 }
@@ -631,13 +635,9 @@ func (c *Client) GetFileSource(ctx context.Context, kind, id string) (map[string
 	if err != nil {
 		return nil, err
 	}
-	raw, ok := top["data"]
-	if !ok || firstByte(raw) != '{' {
+	m, ok := top["data"].(map[string]any)
+	if !ok {
 		return nil, c.malformed(http.MethodGet, base+esc, resp, `response "data" is not an object`)
-	}
-	m, err := decodeRaw(raw)
-	if err != nil {
-		return nil, c.malformed(http.MethodGet, base+esc, resp, err.Error())
 	}
 	return m, nil
 }

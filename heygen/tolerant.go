@@ -79,22 +79,3 @@ func rewriteWhole(v any) any {
 	}
 	return v
 }
-
-// decodeItems decodes a JSON array of objects item by item, so that an
-// item that cannot be read (not an object at all) is skipped instead of
-// failing the whole listing. It returns how many items were skipped.
-func decodeItems[T any](data []byte, out *[]T) (skipped int, err error) {
-	var items []json.RawMessage
-	if err := json.Unmarshal(data, &items); err != nil {
-		return 0, err
-	}
-	for _, raw := range items {
-		var item T
-		if err := json.Unmarshal(raw, &item); err != nil {
-			skipped++
-			continue
-		}
-		*out = append(*out, item)
-	}
-	return skipped, nil
-}

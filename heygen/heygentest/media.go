@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -16,10 +15,8 @@ import (
 	"io"
 	"net/http"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -68,26 +65,12 @@ func (s *Server) urlTTL() time.Duration {
 }
 
 func (s *Server) sign(p string, expires int64) string {
-	m := hmac.New(sha256.New, s.secret)
-	fmt.Fprintf(m, "%s\n%d", p, expires)
-	return hex.EncodeToString(m.Sum(nil)[:16])
+	return signFast(s.secret, p, expires)
 }
 
 // urlStep is the granularity of expiry times: a URL handed out twice
 // within the same minute is the same URL, as with a presigning cache.
 const urlStep = time.Minute
-
-// signedURL is the public URL of the media file at p (relative to
-// /media/). It stays valid for at least the URL TTL.
-func (s *Server) signedURL(base, p string) string {
-	exp := s.now().Truncate(urlStep).Add(s.urlTTL() + urlStep).Unix()
-	return base + mediaPrefix + p + "?expires=" + strconv.FormatInt(exp, 10) + "&signature=" + s.sign(p, exp)
-}
-
-// placeholderURL is compiled on first use, not at kosmo's start-up.
-var placeholderURL = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`"` + regexp.QuoteMeta(mediaHost) + `/([^"?#\\]*)"`)
-})
 
 // presign encodes a JSON reply and rewrites every media placeholder URL in
 // it into a signed URL on base. Error documentation links stay as they are.
@@ -95,7 +78,8 @@ func (s *Server) presign(rep reply, base string) reply {
 	if rep.raw != nil || rep.body == nil {
 		return rep
 	}
-	b, err := json.Marshal(rep.body)
+	pre := s.newPresigner(base)
+	b, err := encodeBody(rep.body, pre)
 	if err != nil {
 		return rep // encode reports it
 	}
@@ -103,14 +87,7 @@ func (s *Server) presign(rep reply, base string) reply {
 		rep.raw = b
 		return rep
 	}
-	re := placeholderURL()
-	rep.raw = re.ReplaceAllFunc(b, func(m []byte) []byte {
-		p := string(re.FindSubmatch(m)[1])
-		if strings.HasPrefix(p, "docs/") || strings.HasPrefix(p, "share/") {
-			return m
-		}
-		return []byte(`"` + s.signedURL(base, p) + `"`)
-	})
+	rep.raw = pre.rewrite(b)
 	return rep
 }
 

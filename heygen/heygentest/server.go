@@ -80,6 +80,7 @@ type Server struct {
 	mu      sync.Mutex
 	offset  time.Duration // added to the clock by Advance
 	secret  []byte        // signs media URLs
+	signs   signCache     // signatures of the current expiry step
 	uploads map[string]*uploadSlot
 	blobs   map[string][]byte // uploaded asset content by asset id
 	tenants map[string]*tenant

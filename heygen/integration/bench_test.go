@@ -2,6 +2,8 @@ package integration_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -77,4 +79,71 @@ return n`
 			b.Fatalf("%+v %v", env.Error, env.Result)
 		}
 	}
+}
+
+// BenchmarkList1000VideosFloor is kosmo-bench's reference for the Lua
+// listing: the same pages fetched and decoded once into Go maps by
+// encoding/json, nothing else.
+func BenchmarkList1000VideosFloor(b *testing.B) {
+	_, url := thousandVideos(b)
+	for b.Loop() {
+		n, token := 0, ""
+		for {
+			u := url + "/v3/videos?limit=100"
+			if token != "" {
+				u += "&token=" + token
+			}
+			req, _ := http.NewRequest("GET", u, nil)
+			req.Header.Set("X-Api-Key", testKey)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var page struct {
+				Data      []map[string]any `json:"data"`
+				HasMore   bool             `json:"has_more"`
+				NextToken *string          `json:"next_token"`
+			}
+			err = json.NewDecoder(resp.Body).Decode(&page)
+			resp.Body.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(page.Data)
+			if !page.HasMore || page.NextToken == nil {
+				break
+			}
+			token = *page.NextToken
+		}
+		if n != 1000 {
+			b.Fatalf("listed %d videos", n)
+		}
+	}
+}
+
+// BenchmarkHostCallListVideos is the work behind one mcp:serve
+// list_videos(100) call without the MCP layer: Host.Call against the
+// simulator (seed videos only), from parallel callers.
+func BenchmarkHostCallListVideos(b *testing.B) {
+	srv := httptest.NewServer(heygentest.New(heygentest.Options{}))
+	b.Cleanup(srv.Close)
+	h, err := luahost.New(luahost.Options{Integrations: []luahost.Binding{{
+		Integration: integration.New(),
+		Accounts:    []registry.Account{{Name: "default", Secret: testKey, BaseURL: srv.URL}},
+	}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			res := h.Call(ctx, "heygen", "list_videos", map[string]any{"limit": int64(100)}, luahost.CallOptions{})
+			if res.Error != nil {
+				b.Error(res.Error)
+				return
+			}
+		}
+	})
 }

@@ -12,8 +12,18 @@ import (
 // a window of up to 100 items costs at most two requests.
 const listPageSize = 100
 
+// videoValue is the video as scripts see it: HeyGen's object plus video_id.
+// Every caller hands over a video it just decoded and keeps nothing else of
+// it, so the name is added to Raw in place instead of copying the object.
 func videoValue(v *heygen.Video) map[string]any {
-	return withNames(v.Raw, map[string]any{"video_id": v.ID})
+	raw := v.Raw
+	if raw == nil {
+		raw = map[string]any{}
+	}
+	if cur, taken := raw["video_id"]; !taken || cur == nil {
+		raw["video_id"] = v.ID
+	}
+	return raw
 }
 
 func limitOffset() []registry.Param {
