@@ -3,6 +3,8 @@
 package integration
 
 import (
+	"sync"
+
 	"github.com/kosmo-dev/kosmo/heygen"
 	"github.com/kosmo-dev/kosmo/luahost/registry"
 )
@@ -1809,8 +1811,9 @@ func generatedFunctions() []*registry.Function {
 // coveredBodyParams declares the body fields of each covered endpoint
 // (of each variant, keyed "METHOD /path type=value", when the body is a
 // union), so that its hand-written function can offer the fields the
-// seed does not name.
-func coveredBodyParams() map[string][]registry.Param {
+// seed does not name. It is built once, on first use: only those
+// functions' declarations read it, and they copy what they take.
+var coveredBodyParams = sync.OnceValue(func() map[string][]registry.Param {
 	return map[string][]registry.Param{
 		"POST /v3/templates/{template_id}": []registry.Param{
 			{Name: "variables", Type: registry.Object, Open: true, Required: true},
@@ -2263,4 +2266,4 @@ func coveredBodyParams() map[string][]registry.Param {
 			}},
 		},
 	}
-}
+})

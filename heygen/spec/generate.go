@@ -250,7 +250,7 @@ func lowerCamel(snake string) string {
 func integrationFile(eps []*Endpoint, entries []Entry, rules []Rule) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(header)
-	b.WriteString("package integration\n\nimport (\n\t\"github.com/kosmo-dev/kosmo/heygen\"\n\t\"github.com/kosmo-dev/kosmo/luahost/registry\"\n)\n\n")
+	b.WriteString("package integration\n\nimport (\n\t\"sync\"\n\n\t\"github.com/kosmo-dev/kosmo/heygen\"\n\t\"github.com/kosmo-dev/kosmo/luahost/registry\"\n)\n\n")
 	b.WriteString("// coveredEndpoints maps each endpoint a hand-written function serves to\n// that function's name.\nvar coveredEndpoints = map[string]string{\n")
 	for _, e := range entries {
 		if e.CoveredBy != "" {
@@ -279,8 +279,9 @@ func integrationFile(eps []*Endpoint, entries []Entry, rules []Rule) ([]byte, er
 	b.WriteString("// coveredBodyParams declares the body fields of each covered endpoint\n" +
 		"// (of each variant, keyed \"METHOD /path type=value\", when the body is a\n" +
 		"// union), so that its hand-written function can offer the fields the\n" +
-		"// seed does not name.\n")
-	b.WriteString("func coveredBodyParams() map[string][]registry.Param {\n\treturn map[string][]registry.Param{\n")
+		"// seed does not name. It is built once, on first use: only those\n" +
+		"// functions' declarations read it, and they copy what they take.\n")
+	b.WriteString("var coveredBodyParams = sync.OnceValue(func() map[string][]registry.Param {\n\treturn map[string][]registry.Param{\n")
 	for _, e := range entries {
 		ep := epOf[e.Request()]
 		if e.CoveredBy == "" || body(ep) != "json" || ep.RequestSchema == nil {
@@ -319,7 +320,7 @@ func integrationFile(eps []*Endpoint, entries []Entry, rules []Rule) ([]byte, er
 			return nil, fmt.Errorf("%s: %w", e.Request(), err)
 		}
 	}
-	b.WriteString("\t}\n}\n")
+	b.WriteString("\t}\n})\n")
 	return gofmt(IntegrationFile, b.Bytes())
 }
 
