@@ -35,7 +35,7 @@ func Compile(name, code string) (*lua.FunctionProto, error) {
 	if err := checkDepth(chunk); errors.As(err, &deep) {
 		return nil, nestingError(name, deep.line, maxExprDepth, "expressions and statements are")
 	}
-	guardConcat(chunk)
+	chunk = guardChunk(chunk)
 	proto, err := lua.Compile(chunk, name)
 	if err != nil {
 		return nil, syntaxError(name, err, lastLineOf(code))

@@ -18,60 +18,109 @@ import (
 // __concat metamethods run right to left, and errors name the bad operand.
 const concatGlobal = "__kosmo_concat"
 
-// guardConcat rewrites the chunk in place.
-func guardConcat(stmts []ast.Stmt) {
+// guardChunk rewrites a whole chunk. When it has a concatenation, the
+// built-in is first copied into a local of the chunk, so that every `..`
+// reaches it as a register or an upvalue instead of looking it up among
+// the globals each time. The local's name is not a Lua identifier, so no
+// script can read or assign it, and `..` keeps working whatever the script
+// does to the global.
+func guardChunk(chunk []ast.Stmt) []ast.Stmt {
+	g := concatGuard{fn: concatLocal}
+	if topLevelLocals(chunk) > maxLocalsForGuard {
+		g.fn = concatGlobal
+	}
+	g.stmts(chunk)
+	if !g.used || g.fn == concatGlobal {
+		return chunk
+	}
+	global := &ast.IdentExpr{Value: concatGlobal}
+	global.SetLine(1)
+	global.SetLastLine(1)
+	local := &ast.LocalAssignStmt{Names: []string{concatLocal}, Exprs: []ast.Expr{global}}
+	local.SetLine(1)
+	local.SetLastLine(1)
+	return append([]ast.Stmt{local}, chunk...)
+}
+
+// concatLocal names the chunk's local holding the built-in.
+const concatLocal = "(concat)"
+
+// maxLocalsForGuard keeps the extra local out of chunks that come near
+// Lua's limit of 200 registers: there the built-in is looked up as a
+// global, as before, so such a chunk compiles exactly as it would have.
+const maxLocalsForGuard = 150
+
+// topLevelLocals counts the locals a chunk declares outside any block.
+func topLevelLocals(chunk []ast.Stmt) int {
+	n := 0
+	for _, s := range chunk {
+		if st, ok := s.(*ast.LocalAssignStmt); ok { // `local function` too
+			n += len(st.Names)
+		}
+	}
+	return n
+}
+
+// concatGuard rewrites statements and expressions in place, noting
+// whether it met any concatenation.
+type concatGuard struct {
+	fn   string // the name calls use: concatLocal or concatGlobal
+	used bool
+}
+
+func (g *concatGuard) stmts(stmts []ast.Stmt) {
 	for _, s := range stmts {
-		guardStmt(s)
+		g.stmt(s)
 	}
 }
 
-func guardStmt(s ast.Stmt) {
+func (g *concatGuard) stmt(s ast.Stmt) {
 	switch st := s.(type) {
 	case *ast.AssignStmt:
-		guardExprs(st.Lhs)
-		guardExprs(st.Rhs)
+		g.exprs(st.Lhs)
+		g.exprs(st.Rhs)
 	case *ast.LocalAssignStmt:
-		guardExprs(st.Exprs)
+		g.exprs(st.Exprs)
 	case *ast.FuncCallStmt:
-		st.Expr = guardExpr(st.Expr)
+		st.Expr = g.expr(st.Expr)
 	case *ast.DoBlockStmt:
-		guardConcat(st.Stmts)
+		g.stmts(st.Stmts)
 	case *ast.WhileStmt:
-		st.Condition = guardExpr(st.Condition)
-		guardConcat(st.Stmts)
+		st.Condition = g.expr(st.Condition)
+		g.stmts(st.Stmts)
 	case *ast.RepeatStmt:
-		st.Condition = guardExpr(st.Condition)
-		guardConcat(st.Stmts)
+		st.Condition = g.expr(st.Condition)
+		g.stmts(st.Stmts)
 	case *ast.IfStmt:
-		st.Condition = guardExpr(st.Condition)
-		guardConcat(st.Then)
-		guardConcat(st.Else)
+		st.Condition = g.expr(st.Condition)
+		g.stmts(st.Then)
+		g.stmts(st.Else)
 	case *ast.NumberForStmt:
-		st.Init = guardExpr(st.Init)
-		st.Limit = guardExpr(st.Limit)
-		st.Step = guardExpr(st.Step)
-		guardConcat(st.Stmts)
+		st.Init = g.expr(st.Init)
+		st.Limit = g.expr(st.Limit)
+		st.Step = g.expr(st.Step)
+		g.stmts(st.Stmts)
 	case *ast.GenericForStmt:
-		guardExprs(st.Exprs)
-		guardConcat(st.Stmts)
+		g.exprs(st.Exprs)
+		g.stmts(st.Stmts)
 	case *ast.FuncDefStmt:
 		if st.Name != nil {
-			st.Name.Func = guardExpr(st.Name.Func)
-			st.Name.Receiver = guardExpr(st.Name.Receiver)
+			st.Name.Func = g.expr(st.Name.Func)
+			st.Name.Receiver = g.expr(st.Name.Receiver)
 		}
-		guardConcat(st.Func.Stmts)
+		g.stmts(st.Func.Stmts)
 	case *ast.ReturnStmt:
-		guardExprs(st.Exprs)
+		g.exprs(st.Exprs)
 	}
 }
 
-func guardExprs(es []ast.Expr) {
+func (g *concatGuard) exprs(es []ast.Expr) {
 	for i := range es {
-		es[i] = guardExpr(es[i])
+		es[i] = g.expr(es[i])
 	}
 }
 
-func guardExpr(e ast.Expr) ast.Expr {
+func (g *concatGuard) expr(e ast.Expr) ast.Expr {
 	switch ex := e.(type) {
 	case nil:
 		return nil
@@ -82,42 +131,43 @@ func guardExpr(e ast.Expr) ast.Expr {
 		for {
 			c, ok := cur.(*ast.StringConcatOpExpr)
 			if !ok {
-				operands = append(operands, guardExpr(cur))
+				operands = append(operands, g.expr(cur))
 				break
 			}
-			operands = append(operands, guardExpr(c.Lhs))
+			operands = append(operands, g.expr(c.Lhs))
 			cur = c.Rhs
 		}
-		return concatCall(ex, operands)
+		g.used = true
+		return concatCall(g.fn, ex, operands)
 	case *ast.AttrGetExpr:
-		ex.Object = guardExpr(ex.Object)
-		ex.Key = guardExpr(ex.Key)
+		ex.Object = g.expr(ex.Object)
+		ex.Key = g.expr(ex.Key)
 	case *ast.TableExpr:
 		for _, f := range ex.Fields {
-			f.Key = guardExpr(f.Key)
-			f.Value = guardExpr(f.Value)
+			f.Key = g.expr(f.Key)
+			f.Value = g.expr(f.Value)
 		}
 	case *ast.FuncCallExpr:
-		ex.Func = guardExpr(ex.Func)
-		ex.Receiver = guardExpr(ex.Receiver)
-		guardExprs(ex.Args)
+		ex.Func = g.expr(ex.Func)
+		ex.Receiver = g.expr(ex.Receiver)
+		g.exprs(ex.Args)
 	case *ast.LogicalOpExpr:
-		ex.Lhs = guardExpr(ex.Lhs)
-		ex.Rhs = guardExpr(ex.Rhs)
+		ex.Lhs = g.expr(ex.Lhs)
+		ex.Rhs = g.expr(ex.Rhs)
 	case *ast.RelationalOpExpr:
-		ex.Lhs = guardExpr(ex.Lhs)
-		ex.Rhs = guardExpr(ex.Rhs)
+		ex.Lhs = g.expr(ex.Lhs)
+		ex.Rhs = g.expr(ex.Rhs)
 	case *ast.ArithmeticOpExpr:
-		ex.Lhs = guardExpr(ex.Lhs)
-		ex.Rhs = guardExpr(ex.Rhs)
+		ex.Lhs = g.expr(ex.Lhs)
+		ex.Rhs = g.expr(ex.Rhs)
 	case *ast.UnaryMinusOpExpr:
-		ex.Expr = guardExpr(ex.Expr)
+		ex.Expr = g.expr(ex.Expr)
 	case *ast.UnaryNotOpExpr:
-		ex.Expr = guardExpr(ex.Expr)
+		ex.Expr = g.expr(ex.Expr)
 	case *ast.UnaryLenOpExpr:
-		ex.Expr = guardExpr(ex.Expr)
+		ex.Expr = g.expr(ex.Expr)
 	case *ast.FunctionExpr:
-		guardConcat(ex.Stmts)
+		g.stmts(ex.Stmts)
 	}
 	return e
 }
@@ -129,16 +179,16 @@ const maxConcatArgs = 32
 // split into calls of at most maxConcatArgs operands whose results are
 // joined by an outer call (strings and numbers concatenate the same way
 // however they are grouped), so the tree stays shallow.
-func concatCall(at ast.Expr, operands []ast.Expr) ast.Expr {
+func concatCall(fnName string, at ast.Expr, operands []ast.Expr) ast.Expr {
 	for len(operands) > maxConcatArgs {
 		var groups []ast.Expr
 		for i := 0; i < len(operands); i += maxConcatArgs {
 			end := min(i+maxConcatArgs, len(operands))
-			groups = append(groups, concatCall(at, operands[i:end]))
+			groups = append(groups, concatCall(fnName, at, operands[i:end]))
 		}
 		operands = groups
 	}
-	fn := &ast.IdentExpr{Value: concatGlobal}
+	fn := &ast.IdentExpr{Value: fnName}
 	fn.SetLine(at.Line())
 	fn.SetLastLine(at.LastLine())
 	call := &ast.FuncCallExpr{Func: fn, Args: operands, AdjustRet: true}

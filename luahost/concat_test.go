@@ -1,6 +1,8 @@
 package luahost_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,4 +54,23 @@ func TestConcatErrorsNameTheOperand(t *testing.T) {
 		assert.Equal(t, "lua_runtime_error", errCode(env), code)
 		assert.Contains(t, env.Error.Message, want, code)
 	}
+}
+
+// The chunk holds the built-in in a local of its own, so overwriting the
+// global changes nothing; a chunk near Lua's register limit compiles as
+// it did before the local existed.
+func TestConcatLocalBuiltin(t *testing.T) {
+	h := newHost(t, nil)
+	env := run(t, h, `__kosmo_concat = nil local function f(x) return x .. "!" end return f("a" .. 1)`)
+	require.True(t, env.Success, "%+v", env.Error)
+	assert.Equal(t, []any{"a1!"}, env.Result)
+
+	var code strings.Builder
+	for i := 0; i < 197; i++ {
+		fmt.Fprintf(&code, "local v%d = %d\n", i, i)
+	}
+	code.WriteString(`return "a" .. v196`)
+	env = run(t, h, code.String())
+	require.True(t, env.Success, "%+v", env.Error)
+	assert.Equal(t, []any{"a196"}, env.Result)
 }
