@@ -233,6 +233,9 @@ func newGatewayHost(st *State, o luaOptions, g gatewayOptions) (*luahost.Host, f
 		return nil, nil, nil, 0, err
 	}
 	opts.Limits = limits.Limits
+	// Over HTTP no redacting writer sits between the host and the client,
+	// so the host must hide the secrets itself.
+	opts.Redactor = st.Redactor
 	if opts.Integrations, err = selectBindings(opts.Integrations, g.integrations); err != nil {
 		return fail(err)
 	}

@@ -498,6 +498,28 @@ func TestMCPServeHTTP(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 }
 
+// Over HTTP nothing redacts on the way out but the host itself, so the
+// gateway's host must know the process's secrets: a script that returns
+// the API key gets it back masked, in the text and the structured content.
+func TestMCPServeHTTPRedactsSecrets(t *testing.T) {
+	const key = "hg-live-key-8f3a61c2d9e04b7"
+	endpoint := startHTTP(t, map[string]string{"HEYGEN_API_KEY": key}, "--http", "127.0.0.1:0", "--sandbox")
+	client := mcp.NewClient(&mcp.Implementation{Name: "kosmo-test", Version: "1"}, nil)
+	cctx, ccancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer ccancel()
+	cs, err := client.Connect(cctx, &mcp.StreamableClientTransport{Endpoint: endpoint, DisableStandaloneSSE: true}, nil)
+	require.NoError(t, err)
+	defer cs.Close()
+	res := callTool(t, cs, "lua_execute", map[string]any{"code": "print('" + key + "') return '" + key + "'"})
+	require.False(t, res.IsError, resultText(res))
+	structured, err := json.Marshal(res.StructuredContent)
+	require.NoError(t, err)
+	for _, text := range []string{resultText(res), string(structured)} {
+		assert.NotContains(t, text, key[:12])
+		assert.Contains(t, text, "[REDACTED]")
+	}
+}
+
 func TestMCPServeHTTPToken(t *testing.T) {
 	endpoint := startHTTP(t, map[string]string{"KOSMO_MCP_TOKEN": "tok-123456"}, "--http", ":0", "--token-env", "KOSMO_MCP_TOKEN")
 	require.True(t, strings.HasPrefix(endpoint, "http://127.0.0.1:"), "a bare :PORT binds loopback: %s", endpoint)
