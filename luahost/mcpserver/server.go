@@ -347,11 +347,11 @@ func envelopeResult(env *luahost.Envelope) *mcp.CallToolResult {
 	if err != nil {
 		return textResult("kosmo could not encode the envelope: "+err.Error(), true)
 	}
-	var structured map[string]any
-	_ = json.Unmarshal(text, &structured)
 	return &mcp.CallToolResult{
-		Content:           []mcp.Content{&mcp.TextContent{Text: string(text)}},
-		StructuredContent: structured,
+		Content: []mcp.Content{&mcp.TextContent{Text: string(text)}},
+		// The same bytes as the text: decoding them into a map only for the
+		// SDK to encode it again cost as much as the rest of a small call.
+		StructuredContent: json.RawMessage(text),
 		IsError:           !env.Success,
 	}
 }
