@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/testdata/mcpserver/mcptestserver"
 )
 
@@ -563,4 +566,38 @@ func TestMCPServeRejectsArguments(t *testing.T) {
 	st, stderr := serveState(t, context.Background(), "", strings.NewReader(""), &out, "extra")
 	assert.Equal(t, 2, Main(st))
 	assert.Contains(t, stderr.String(), "mcp:serve takes no arguments")
+}
+
+// The HTTP gateway raises the GC target under a soft memory limit derived
+// from its run budgets, leaves a GOGC or GOMEMLIMIT from the environment
+// alone, and undoes what it set.
+func TestTuneGatewayGC(t *testing.T) {
+	pct := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(pct)
+	limit := debug.SetMemoryLimit(math.MaxInt64)
+	defer debug.SetMemoryLimit(limit)
+	current := func() (int, int64) {
+		p := debug.SetGCPercent(-1)
+		debug.SetGCPercent(p)
+		return p, debug.SetMemoryLimit(-1) // a negative limit only reads it
+	}
+
+	st := &State{Env: map[string]string{}}
+	undo := tuneGatewayGC(st, 4, luahost.Limits{Memory: 32 << 20, Output: 16 << 20})
+	p, l := current()
+	assert.Equal(t, gatewayGCPercent, p)
+	assert.Equal(t, int64(2*(64<<20+2*4*48<<20)), l)
+	undo()
+	p, l = current()
+	assert.Equal(t, 100, p)
+	assert.Equal(t, int64(math.MaxInt64), l)
+
+	for _, v := range []string{"GOGC", "GOMEMLIMIT"} {
+		st := &State{Env: map[string]string{v: "200"}}
+		undo := tuneGatewayGC(st, 4, luahost.Limits{})
+		p, l := current()
+		assert.Equal(t, 100, p, v)
+		assert.Equal(t, int64(math.MaxInt64), l, v)
+		undo()
+	}
 }
