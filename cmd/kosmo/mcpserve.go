@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
@@ -245,6 +246,23 @@ func newGatewayHost(st *State, o luaOptions, g gatewayOptions) (*luahost.Host, f
 		opts.Integrations[i].Policy = gatewayPolicy(opts.Integrations[i].Policy, g.allowWrites)
 	}
 	opts.Force = o.force && g.allowWrites
+
+	// As many pooled Lua states, and idle connections to each service, as
+	// calls can run at once: net/http keeps two idle connections per host
+	// by default, so concurrent integration calls kept dialing anew.
+	slots := g.maxConcurrent
+	if slots <= 0 {
+		slots = mcpserver.DefaultMaxConcurrent()
+	}
+	opts.PoolSize = max(opts.PoolSize, slots, 8) // 8: the host's default
+	var transport *http.Transport
+	if opts.Transport == nil {
+		transport = http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConnsPerHost = slots
+		opts.Transport = transport
+		inner := cleanup
+		cleanup = func() { transport.CloseIdleConnections(); inner() }
+	}
 
 	// app.mcp.* and the proxied tools see the selected upstreams only.
 	opts.MCP = nil
