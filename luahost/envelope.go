@@ -212,30 +212,7 @@ func (c *CallRecord) redact(r *redact.Redactor) {
 // redactValue returns v with secrets replaced in every string and map key;
 // it copies only what changes.
 func redactValue(r *redact.Redactor, v any) any {
-	switch x := v.(type) {
-	case string:
-		return r.String(x)
-	case []any:
-		for i, item := range x {
-			x[i] = redactValue(r, item)
-		}
-		return x
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, item := range x {
-			out[r.String(k)] = redactValue(r, item)
-		}
-		return out
-	case []map[string]any:
-		out := make([]map[string]any, len(x))
-		for i, item := range x {
-			out[i], _ = redactValue(r, item).(map[string]any)
-		}
-		return out
-	case error:
-		return r.String(x.Error())
-	}
-	return v
+	return r.Value(v)
 }
 
 // nonFinite returns the paths of NaN and infinite numbers in vals

@@ -102,7 +102,13 @@ func concurrentCalls(ctx context.Context, endpoint string, clients, perClient in
 	var args map[string]any
 	for i := range sessions {
 		c := mcp.NewClient(&mcp.Implementation{Name: "kosmo-bench", Version: "1"}, nil)
-		s, err := c.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: endpoint, DisableStandaloneSSE: true}, nil)
+		// Each client has its own connection pool, as separate agents do.
+		// Sharing http.DefaultTransport (two idle connections per host)
+		// made 198 of the 200 clients dial a new connection for every call,
+		// so the row measured TCP churn in both processes.
+		hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		defer hc.CloseIdleConnections()
+		s, err := c.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: endpoint, HTTPClient: hc, DisableStandaloneSSE: true}, nil)
 		if err != nil {
 			return nil, fmt.Errorf("connecting client %d: %w", i, err)
 		}

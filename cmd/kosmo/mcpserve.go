@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -159,7 +161,7 @@ func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
 				WithHint("export %s=<a long random string> and give the same token to the MCP client", g.tokenEnv)
 		}
 	}
-	host, closeHost, upstream, timeout, err := newGatewayHost(st, o, g)
+	host, closeHost, upstream, limits, err := newGatewayHost(st, o, g)
 	if err != nil {
 		return err
 	}
@@ -178,7 +180,7 @@ func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
 		MaxConcurrent: g.maxConcurrent,
 		MaxQueued:     g.maxQueued,
 		QueueWait:     g.queueWait,
-		CallTimeout:   timeout,
+		CallTimeout:   max(limits.Timeout, 0),
 		Version:       versionString(),
 		Log:           st.Stderr,
 	})
@@ -199,6 +201,7 @@ func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
 	if err != nil {
 		return err
 	}
+	defer tuneGatewayGC(st, g.maxConcurrent, limits)()
 	handler := gw.HTTPHandler(mcpserver.HTTPOptions{Token: token, AllowedOrigins: g.origins, SessionTimeout: g.sessionTimeout})
 	endpoint := "http://" + ln.Addr().String() + mcpserver.Endpoint
 	fmt.Fprintln(st.Stdout, endpoint)
@@ -213,26 +216,29 @@ func serveMCP(st *State, o luaOptions, g gatewayOptions) error {
 // newGatewayHost builds the host of mcp:serve: like the lua commands',
 // restricted to the selected integrations and upstream MCP servers, with
 // the write policy of --write. It also returns the MCP provider of the
-// upstreams (nil when none is selected) and the run timeout in effect.
-func newGatewayHost(st *State, o luaOptions, g gatewayOptions) (*luahost.Host, func(), *mcpclient.Provider, time.Duration, error) {
+// upstreams (nil when none is selected) and the limits of each run.
+func newGatewayHost(st *State, o luaOptions, g gatewayOptions) (*luahost.Host, func(), *mcpclient.Provider, luahost.Limits, error) {
 	limits, err := o.limits()
 	if err != nil {
-		return nil, nil, nil, 0, err
+		return nil, nil, nil, luahost.Limits{}, err
 	}
 	cfg, err := loadConfig(st)
 	if err != nil {
-		return nil, nil, nil, 0, err
+		return nil, nil, nil, luahost.Limits{}, err
 	}
 	limits = limits.withConfig(cfg)
 	opts, cleanup, err := buildHostOptions(st, cfg, o)
 	if err != nil {
-		return nil, nil, nil, 0, err
+		return nil, nil, nil, luahost.Limits{}, err
 	}
-	fail := func(err error) (*luahost.Host, func(), *mcpclient.Provider, time.Duration, error) {
+	fail := func(err error) (*luahost.Host, func(), *mcpclient.Provider, luahost.Limits, error) {
 		cleanup()
-		return nil, nil, nil, 0, err
+		return nil, nil, nil, luahost.Limits{}, err
 	}
 	opts.Limits = limits.Limits
+	// Over HTTP no redacting writer sits between the host and the client,
+	// so the host must hide the secrets itself.
+	opts.Redactor = st.Redactor
 	if opts.Integrations, err = selectBindings(opts.Integrations, g.integrations); err != nil {
 		return fail(err)
 	}
@@ -240,6 +246,23 @@ func newGatewayHost(st *State, o luaOptions, g gatewayOptions) (*luahost.Host, f
 		opts.Integrations[i].Policy = gatewayPolicy(opts.Integrations[i].Policy, g.allowWrites)
 	}
 	opts.Force = o.force && g.allowWrites
+
+	// As many pooled Lua states, and idle connections to each service, as
+	// calls can run at once: net/http keeps two idle connections per host
+	// by default, so concurrent integration calls kept dialing anew.
+	slots := g.maxConcurrent
+	if slots <= 0 {
+		slots = mcpserver.DefaultMaxConcurrent()
+	}
+	opts.PoolSize = max(opts.PoolSize, slots, 8) // 8: the host's default
+	var transport *http.Transport
+	if opts.Transport == nil {
+		transport = http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConnsPerHost = slots
+		opts.Transport = transport
+		inner := cleanup
+		cleanup = func() { transport.CloseIdleConnections(); inner() }
+	}
 
 	// app.mcp.* and the proxied tools see the selected upstreams only.
 	opts.MCP = nil
@@ -254,7 +277,43 @@ func newGatewayHost(st *State, o luaOptions, g gatewayOptions) (*luahost.Host, f
 	if err != nil {
 		return fail(errcode.Wrap(errcode.ConfigError, err, ""))
 	}
-	return host, func() { host.Close(); cleanup() }, upstream, max(limits.Timeout, 0), nil
+	return host, func() { host.Close(); cleanup() }, upstream, limits.Limits, nil
+}
+
+// gatewayGCPercent is the collector's target for the HTTP gateway. Its
+// live heap is small (10-15 MB), but every call allocates ~200 KB of
+// short-lived buffers (the MCP SDK takes a 32 KB buffer per JSON decode,
+// several per request): at Go's default of 100 the collector ran every
+// ~40 calls and took a fifth of the CPU under load (docs/performance.md).
+const gatewayGCPercent = 400
+
+// tuneGatewayGC lets the heap of the HTTP gateway grow to five times its
+// live size between collections, under a soft limit of twice the heap
+// bound at which the memory watchdog intervenes (two per-run budgets per
+// slot plus slack; luahost/memwatch.go): with many runs holding data the
+// collector works as often as before, never less. GOGC or GOMEMLIMIT in
+// the environment leave the runtime alone. It returns the undo.
+func tuneGatewayGC(st *State, maxConcurrent int, l luahost.Limits) func() {
+	if st.Getenv("GOGC") != "" || st.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	if maxConcurrent <= 0 {
+		maxConcurrent = mcpserver.DefaultMaxConcurrent()
+	}
+	perRun := l.Memory + l.Output
+	if l.Memory <= 0 {
+		perRun += luahost.DefaultMemoryLimit
+	}
+	if l.Output <= 0 {
+		perRun += luahost.DefaultOutputLimit
+	}
+	limit := 2 * (64<<20 + 2*int64(maxConcurrent)*perRun)
+	pct := debug.SetGCPercent(gatewayGCPercent)
+	old := debug.SetMemoryLimit(limit)
+	return func() {
+		debug.SetGCPercent(pct)
+		debug.SetMemoryLimit(old)
+	}
 }
 
 // upstreamProvider returns the MCP servers named by --upstream, under the

@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kosmo-dev/kosmo/luahost"
 	"github.com/kosmo-dev/kosmo/testdata/mcpserver/mcptestserver"
 )
 
@@ -498,6 +501,28 @@ func TestMCPServeHTTP(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 }
 
+// Over HTTP nothing redacts on the way out but the host itself, so the
+// gateway's host must know the process's secrets: a script that returns
+// the API key gets it back masked, in the text and the structured content.
+func TestMCPServeHTTPRedactsSecrets(t *testing.T) {
+	const key = "hg-live-key-8f3a61c2d9e04b7"
+	endpoint := startHTTP(t, map[string]string{"HEYGEN_API_KEY": key}, "--http", "127.0.0.1:0", "--sandbox")
+	client := mcp.NewClient(&mcp.Implementation{Name: "kosmo-test", Version: "1"}, nil)
+	cctx, ccancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer ccancel()
+	cs, err := client.Connect(cctx, &mcp.StreamableClientTransport{Endpoint: endpoint, DisableStandaloneSSE: true}, nil)
+	require.NoError(t, err)
+	defer cs.Close()
+	res := callTool(t, cs, "lua_execute", map[string]any{"code": "print('" + key + "') return '" + key + "'"})
+	require.False(t, res.IsError, resultText(res))
+	structured, err := json.Marshal(res.StructuredContent)
+	require.NoError(t, err)
+	for _, text := range []string{resultText(res), string(structured)} {
+		assert.NotContains(t, text, key[:12])
+		assert.Contains(t, text, "[REDACTED]")
+	}
+}
+
 func TestMCPServeHTTPToken(t *testing.T) {
 	endpoint := startHTTP(t, map[string]string{"KOSMO_MCP_TOKEN": "tok-123456"}, "--http", ":0", "--token-env", "KOSMO_MCP_TOKEN")
 	require.True(t, strings.HasPrefix(endpoint, "http://127.0.0.1:"), "a bare :PORT binds loopback: %s", endpoint)
@@ -541,4 +566,38 @@ func TestMCPServeRejectsArguments(t *testing.T) {
 	st, stderr := serveState(t, context.Background(), "", strings.NewReader(""), &out, "extra")
 	assert.Equal(t, 2, Main(st))
 	assert.Contains(t, stderr.String(), "mcp:serve takes no arguments")
+}
+
+// The HTTP gateway raises the GC target under a soft memory limit derived
+// from its run budgets, leaves a GOGC or GOMEMLIMIT from the environment
+// alone, and undoes what it set.
+func TestTuneGatewayGC(t *testing.T) {
+	pct := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(pct)
+	limit := debug.SetMemoryLimit(math.MaxInt64)
+	defer debug.SetMemoryLimit(limit)
+	current := func() (int, int64) {
+		p := debug.SetGCPercent(-1)
+		debug.SetGCPercent(p)
+		return p, debug.SetMemoryLimit(-1) // a negative limit only reads it
+	}
+
+	st := &State{Env: map[string]string{}}
+	undo := tuneGatewayGC(st, 4, luahost.Limits{Memory: 32 << 20, Output: 16 << 20})
+	p, l := current()
+	assert.Equal(t, gatewayGCPercent, p)
+	assert.Equal(t, int64(2*(64<<20+2*4*48<<20)), l)
+	undo()
+	p, l = current()
+	assert.Equal(t, 100, p)
+	assert.Equal(t, int64(math.MaxInt64), l)
+
+	for _, v := range []string{"GOGC", "GOMEMLIMIT"} {
+		st := &State{Env: map[string]string{v: "200"}}
+		undo := tuneGatewayGC(st, 4, luahost.Limits{})
+		p, l := current()
+		assert.Equal(t, 100, p, v)
+		assert.Equal(t, int64(math.MaxInt64), l, v)
+		undo()
+	}
 }

@@ -43,8 +43,10 @@ func (g *Gateway) addIntegrationTool(ig *registry.Integration, f *registry.Funct
 				return g.fail(errcode.New(errcode.LuaRuntimeError, "%s: kosmo could not encode the result: %v", f.Label(), err), res.Record)
 			}
 			out := textResult(string(text), false)
-			if m, ok := res.Data.(map[string]any); ok {
-				out.StructuredContent = m
+			if _, ok := res.Data.(map[string]any); ok {
+				// already encoded: the SDK embeds the bytes instead of
+				// walking the result a second time
+				out.StructuredContent = json.RawMessage(text)
 			}
 			return out
 		})

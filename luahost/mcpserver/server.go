@@ -19,12 +19,14 @@
 package mcpserver
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -106,7 +108,11 @@ type Gateway struct {
 	mu       sync.Mutex
 	draining bool
 	running  sync.WaitGroup
-	logMu    sync.Mutex
+
+	logMu      sync.Mutex
+	logPending []byte // audit lines waiting for the writer
+	logSpare   []byte
+	logBusy    bool // a call is writing logPending out
 }
 
 // New builds the gateway: it checks the selection, starts the selected
@@ -299,10 +305,36 @@ func (g *Gateway) handler(name string, slot bool, fn func(ctx context.Context, a
 
 // audit writes one line per call on the log: the tool, how it ended and
 // how long it took. Arguments are not logged (they may hold secrets).
+//
+// Lines are written in order, but not under a lock held across the write:
+// the first caller to find no write in progress writes every line queued
+// meanwhile, in one Write, so that hundreds of concurrent calls do not
+// queue behind one system call each (the log was the most contended lock
+// of the gateway under load).
 func (g *Gateway) audit(tool, status string, d time.Duration) {
 	g.logMu.Lock()
-	defer g.logMu.Unlock()
-	fmt.Fprintf(g.opts.Log, "kosmo: call %s %s %.1fms\n", tool, status, float64(d.Microseconds())/1000)
+	b := append(g.logPending, "kosmo: call "...)
+	b = append(b, tool...)
+	b = append(b, ' ')
+	b = append(b, status...)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, float64(d.Microseconds())/1000, 'f', 1, 64)
+	g.logPending = append(b, "ms\n"...)
+	if g.logBusy {
+		g.logMu.Unlock()
+		return
+	}
+	g.logBusy = true
+	for len(g.logPending) > 0 {
+		out := g.logPending
+		g.logPending = g.logSpare[:0]
+		g.logMu.Unlock()
+		_, _ = g.opts.Log.Write(out)
+		g.logMu.Lock()
+		g.logSpare = out
+	}
+	g.logBusy = false
+	g.logMu.Unlock()
 }
 
 func (g *Gateway) add(t *mcp.Tool, slot bool, fn func(ctx context.Context, args json.RawMessage) *mcp.CallToolResult) {
@@ -334,7 +366,7 @@ func decodeArgs(raw json.RawMessage, v any) error {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec := json.NewDecoder(bytes.NewReader(raw)) // no copy of the arguments
 	dec.DisallowUnknownFields()
 	return dec.Decode(v)
 }
@@ -347,11 +379,11 @@ func envelopeResult(env *luahost.Envelope) *mcp.CallToolResult {
 	if err != nil {
 		return textResult("kosmo could not encode the envelope: "+err.Error(), true)
 	}
-	var structured map[string]any
-	_ = json.Unmarshal(text, &structured)
 	return &mcp.CallToolResult{
-		Content:           []mcp.Content{&mcp.TextContent{Text: string(text)}},
-		StructuredContent: structured,
+		Content: []mcp.Content{&mcp.TextContent{Text: string(text)}},
+		// The same bytes as the text: decoding them into a map only for the
+		// SDK to encode it again cost as much as the rest of a small call.
+		StructuredContent: json.RawMessage(text),
 		IsError:           !env.Success,
 	}
 }

@@ -624,3 +624,43 @@ func TestUpstreamResultsAreRedacted(t *testing.T) {
 	assert.NotContains(t, string(b), secret[:8])
 	assert.Contains(t, text(res), "read_file ")
 }
+
+// lockedLog records each Write it gets.
+type lockedLog struct {
+	mu     sync.Mutex
+	writes []string
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.writes = append(l.writes, string(p))
+	return len(p), nil
+}
+
+// Concurrent calls each get one whole audit line, however the lines are
+// grouped into writes.
+func TestAuditLinesOfConcurrentCalls(t *testing.T) {
+	log := &lockedLog{}
+	g := newGateway(t, mcpserver.Options{MaxConcurrent: 4, Log: log})
+	cs := connect(t, g)
+	var wg sync.WaitGroup
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := call(t, cs, "execute_lua", map[string]any{"code": "return 1"})
+			assert.False(t, res.IsError, text(res))
+		}()
+	}
+	wg.Wait()
+	log.mu.Lock()
+	all := strings.Join(log.writes, "")
+	log.mu.Unlock()
+	require.True(t, strings.HasSuffix(all, "\n"), "%q", all)
+	lines := strings.Split(strings.TrimSuffix(all, "\n"), "\n")
+	assert.Len(t, lines, 40)
+	for _, l := range lines {
+		assert.Regexp(t, `^kosmo: call execute_lua ok \d+\.\dms$`, l)
+	}
+}

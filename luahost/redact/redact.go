@@ -325,3 +325,90 @@ func Flush(w io.Writer) error {
 	}
 	return nil
 }
+
+// Value returns v with every known secret hidden in its strings and map
+// keys. Maps ([]map[string]any too) and lists of any are walked; an error
+// becomes its redacted message; other values are returned as they are.
+// Lists of any are redacted in place. A map or list of maps is copied only
+// when something in it changed, so that a large result holding no secret
+// costs one read-only walk (results are walked once per call by the MCP
+// gateway and integrations:call).
+func (r *Redactor) Value(v any) any {
+	if r == nil {
+		out, _ := walkValue(nil, v)
+		return out
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out, _ := walkValue(r, v)
+	return out
+}
+
+// walkValue is Value under r's read lock (r may be nil: no secret); it
+// reports whether the result differs from v.
+func walkValue(r *Redactor, v any) (any, bool) {
+	str := func(s string) string {
+		if r == nil || s == "" {
+			return s
+		}
+		return r.redact(s)
+	}
+	switch x := v.(type) {
+	case string:
+		if s := str(x); s != x {
+			return s, true
+		}
+		return v, false // v, not x: boxing x again would allocate
+	case []any:
+		changed := false
+		for i, item := range x {
+			if out, ok := walkValue(r, item); ok {
+				x[i], changed = out, true
+			}
+		}
+		return x, changed
+	case map[string]any:
+		var out map[string]any
+		for k, item := range x {
+			rk, rv := str(k), item
+			var ok bool
+			if rv, ok = walkValue(r, item); !ok && rk == k {
+				continue
+			}
+			if out == nil {
+				// first change: copy what came before it
+				out = make(map[string]any, len(x))
+				for k2, item2 := range x {
+					out[k2] = item2
+				}
+			}
+			if rk != k {
+				delete(out, k)
+			}
+			out[rk] = rv
+		}
+		if out == nil {
+			return x, false
+		}
+		return out, true
+	case []map[string]any:
+		var out []map[string]any
+		for i, item := range x {
+			m, ok := walkValue(r, item)
+			if !ok {
+				continue
+			}
+			if out == nil {
+				out = append([]map[string]any(nil), x...)
+			}
+			out[i], _ = m.(map[string]any)
+		}
+		if out == nil {
+			return x, false
+		}
+		return out, true
+	case error:
+		return str(x.Error()), true
+	}
+	return v, false
+}

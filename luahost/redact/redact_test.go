@@ -134,3 +134,58 @@ func BenchmarkString1MB(b *testing.B) {
 		_ = r.String(s)
 	}
 }
+
+func TestValueHidesSecretsInStringsAndKeys(t *testing.T) {
+	r := New(key)
+	shared := map[string]any{"url": "https://x.example/?key=" + key, "n": 1.5}
+	v := map[string]any{
+		"list":   []any{"plain", key, shared},
+		key:      "named by the key",
+		"maps":   []map[string]any{{"a": "b"}, {"k": key}},
+		"err":    errors.New("failed with " + key),
+		"number": 3,
+	}
+	out := r.Value(v).(map[string]any)
+	assert.NotContains(t, out, key)
+	assert.Equal(t, "named by the key", out[Mask])
+	assert.Equal(t, Mask, out["list"].([]any)[1])
+	assert.Equal(t, "https://x.example/?key="+Mask, out["list"].([]any)[2].(map[string]any)["url"])
+	assert.Equal(t, map[string]any{"k": Mask}, out["maps"].([]map[string]any)[1])
+	assert.Equal(t, "failed with "+Mask, out["err"])
+	assert.Equal(t, 3, out["number"])
+	// maps are copied, never changed where they are shared
+	assert.Equal(t, "https://x.example/?key="+key, shared["url"])
+	assert.Contains(t, v, key)
+}
+
+func TestValueWithoutSecretsReturnsTheSameMaps(t *testing.T) {
+	inner := map[string]any{"a": "b"}
+	v := map[string]any{"inner": inner, "list": []any{"x", 1.0}, "maps": []map[string]any{inner}}
+	for _, r := range []*Redactor{nil, New(), New(key)} {
+		out := r.Value(v).(map[string]any)
+		out["probe"] = true // the very map v, not a copy
+		assert.Equal(t, true, v["probe"])
+		delete(v, "probe")
+	}
+	// an error still becomes its message
+	assert.Equal(t, "boom", (*Redactor)(nil).Value(errors.New("boom")))
+	assert.Equal(t, "boom", New().Value(errors.New("boom")))
+}
+
+// A listing-sized result (100 records of 17 fields) with no secret in it.
+func BenchmarkValueListing(b *testing.B) {
+	r := New(key)
+	videos := make([]any, 100)
+	for i := range videos {
+		m := map[string]any{}
+		for f := 0; f < 17; f++ {
+			m["field_"+strings.Repeat("x", f)] = "http://127.0.0.1:8080/media/videos/abc123/video.mp4?expires=1796214240&signature=08d9cac0b92ecca9"
+		}
+		videos[i] = m
+	}
+	v := map[string]any{"data": map[string]any{"videos": videos, "has_more": true}}
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Value(v)
+	}
+}
