@@ -20,6 +20,10 @@ func FreshGlobalsForTest(h *Host) (L *lua.LState, a, b *lua.LTable) {
 	return L, a, b
 }
 
+// ShapesReadableForTest reports whether pooled runs check their globals
+// copy by shape (see tableShape).
+var ShapesReadableForTest = shapesReadable
+
 // CompileDepthLimits exposes the compiler's nesting limits.
 const (
 	MaxNestingForTest   = maxNesting

@@ -2,6 +2,7 @@ package luahost
 
 import (
 	"fmt"
+	"reflect"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -37,6 +38,8 @@ type globalsPlan struct {
 	// spare is the copy used by the last run when it ended cleanly; the
 	// next run reuses it if it is still exactly as instantiated.
 	spare []*lua.LTable
+	// shapes are the spare's tables' shapes as instantiated.
+	shapes []tableShape
 }
 
 // planOf returns the plan recorded in L's registry by newState.
@@ -129,7 +132,43 @@ func (p *globalsPlan) fresh(L *lua.LState) *lua.LTable {
 		return spare[0]
 	}
 	p.spare = p.instantiate(L)
+	if shapesReadable {
+		p.shapes = p.shapes[:0]
+		for _, t := range p.spare {
+			p.shapes = append(p.shapes, shapeOf(t))
+		}
+	}
 	return p.spare[0]
+}
+
+// A table's shape: the lengths of its array part and of its list of keys.
+//
+// gopher-lua appends every new key of a table to an internal key list (a
+// key set to nil stays listed) and every new integer key near the end to
+// the array part, and it never shortens either. So a table whose shape is
+// unchanged has gained no key, and one whose expected entries all still
+// hold their values is exactly as it was. Reading the two lengths costs a
+// few nanoseconds; counting entries with ForEach boxed every string key
+// again and was half of a pooled run. The key list also keeps the keys a
+// run set and then removed, which a count of live entries would not see:
+// such a copy is replaced, so runs cannot pile dead keys onto it.
+//
+// The two fields are unexported, so they are read by reflection (reading
+// is allowed; nothing writes them). If a gopher-lua release renamed them,
+// shapesReadable is false and untouched falls back to counting.
+type tableShape struct{ array, keys int }
+
+var arrayField, keysField, shapesReadable = func() ([]int, []int, bool) {
+	t := reflect.TypeFor[lua.LTable]()
+	a, okA := t.FieldByName("array")
+	k, okK := t.FieldByName("keys")
+	ok := okA && okK && a.Type.Kind() == reflect.Slice && k.Type.Kind() == reflect.Slice
+	return a.Index, k.Index, ok
+}()
+
+func shapeOf(t *lua.LTable) tableShape {
+	v := reflect.ValueOf(t).Elem()
+	return tableShape{array: v.FieldByIndex(arrayField).Len(), keys: v.FieldByIndex(keysField).Len()}
 }
 
 // untouched reports whether the tables of a copy still hold exactly what
@@ -141,10 +180,16 @@ func (p *globalsPlan) untouched(out []*lua.LTable) bool {
 		if t.Metatable != p.tables[i].Metatable {
 			return false
 		}
-		n := 0
-		t.ForEach(func(lua.LValue, lua.LValue) { n++ })
-		if n != len(p.entries[i]) {
-			return false
+		if shapesReadable && len(p.shapes) == len(out) {
+			if shapeOf(t) != p.shapes[i] {
+				return false
+			}
+		} else {
+			n := 0
+			t.ForEach(func(lua.LValue, lua.LValue) { n++ })
+			if n != len(p.entries[i]) {
+				return false
+			}
 		}
 		for _, e := range p.entries[i] {
 			k, v := e.k, e.v

@@ -156,6 +156,20 @@ func TestGlobalsCopyReusedOnlyWhenUntouched(t *testing.T) {
 	first := ids(`local x = string.upper("a")`)
 	assert.Equal(t, first, ids(``), "an untouched copy is reused")
 	assert.Equal(t, first, ids(`local u = string.upper string.upper = nil string.upper = u`), "a change undone is no change")
+	assert.True(t, luahost.ShapesReadableForTest, "gopher-lua's table fields are readable: reuse does not fall back to counting")
+
+	// a key added and removed again leaves gopher-lua's key list longer:
+	// the copy is replaced, so runs cannot pile dead keys onto it
+	assert.Equal(t, first, ids(`new_global = 1 new_global = nil`))
+	second := ids(``)
+	assert.NotEqual(t, first, second, "a key added then removed still replaces the copy")
+	assert.Equal(t, second, ids(`rawset(os, 1, true)`), "the run itself keeps its copy")
+	third := ids(``)
+	assert.NotEqual(t, second, third, "an array item added to a library table replaces the copy")
+	assert.Equal(t, third, ids(`rawset(os, 1, true) rawset(os, 1, nil)`))
+	first = ids(``)
+	assert.NotEqual(t, third, first, "an array item added then removed replaces the copy")
+
 	changed := ids(`app.integrations.demo.work.extra = {}`)
 	assert.Equal(t, first, changed, "the run that changes it still sees its own copy")
 	assert.NotEqual(t, first, ids(``), "after a change the next run gets a new copy")
