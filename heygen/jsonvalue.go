@@ -125,20 +125,13 @@ func (p *jsonParser) object(depth int) (any, bool) {
 		}
 		p.keys = append(p.keys, k)
 		p.stack = append(p.stack, v)
-		p.skipSpace()
-		if p.i >= len(p.s) {
+		more, ok := p.afterItem('}')
+		if !ok {
 			return nil, false
 		}
-		if p.s[p.i] == ',' {
-			p.i++
-			p.skipSpace()
-			continue
+		if !more {
+			break
 		}
-		if p.s[p.i] != '}' {
-			return nil, false
-		}
-		p.i++
-		break
 	}
 	m := make(map[string]any, len(p.keys)-kbase)
 	for j, k := range p.keys[kbase:] {
@@ -147,6 +140,25 @@ func (p *jsonParser) object(depth int) (any, bool) {
 	clear(p.stack[base:])
 	p.stack, p.keys = p.stack[:base], p.keys[:kbase]
 	return m, true
+}
+
+// afterItem reads what follows an object member or array item: a comma
+// (more follows) or the closing bracket.
+func (p *jsonParser) afterItem(closing byte) (more, ok bool) {
+	p.skipSpace()
+	if p.i >= len(p.s) {
+		return false, false
+	}
+	switch p.s[p.i] {
+	case ',':
+		p.i++
+		p.skipSpace()
+		return true, true
+	case closing:
+		p.i++
+		return false, true
+	}
+	return false, false
 }
 
 func (p *jsonParser) array(depth int) (any, bool) {
@@ -166,20 +178,13 @@ func (p *jsonParser) array(depth int) (any, bool) {
 			return nil, false
 		}
 		p.stack = append(p.stack, v)
-		p.skipSpace()
-		if p.i >= len(p.s) {
+		more, ok := p.afterItem(']')
+		if !ok {
 			return nil, false
 		}
-		if p.s[p.i] == ',' {
-			p.i++
-			p.skipSpace()
-			continue
+		if !more {
+			break
 		}
-		if p.s[p.i] != ']' {
-			return nil, false
-		}
-		p.i++
-		break
 	}
 	out := make([]any, len(p.stack)-base)
 	copy(out, p.stack[base:])
