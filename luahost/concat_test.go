@@ -2,6 +2,8 @@ package luahost_test
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,4 +75,28 @@ func TestConcatLocalBuiltin(t *testing.T) {
 	env = run(t, h, code.String())
 	require.True(t, env.Success, "%+v", env.Error)
 	assert.Equal(t, []any{"a196"}, env.Result)
+}
+
+// FuzzConcatNumbers checks that numbers are written into `..` results as
+// gopher-lua writes them, for any finite number.
+func FuzzConcatNumbers(f *testing.F) {
+	for _, x := range []float64{0, -1, 1.5, 1e15, 1e16, 2e53, -9.223372036854775808e18, 1e300, 5e-324, 0.1} {
+		f.Add(x, "|")
+	}
+	h := newHost(f, nil)
+	f.Fuzz(func(t *testing.T, x float64, sep string) {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			t.Skip()
+		}
+		code := fmt.Sprintf("local x = %s return x .. %q .. -x .. x", strconv.FormatFloat(x, 'g', -1, 64), sep)
+		L := lua.NewState()
+		defer L.Close()
+		if err := L.DoString(code); err != nil {
+			t.Skip() // a separator gopher-lua cannot read back
+		}
+		want := L.Get(-1).String()
+		env := run(t, h, code)
+		require.True(t, env.Success, "%s: %+v", code, env.Error)
+		assert.Equal(t, []any{want}, env.Result, code)
+	})
 }
