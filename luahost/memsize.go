@@ -211,13 +211,20 @@ func (r *run) measure(L *lua.LState) int64 {
 // twice the objects it visited, which bounds its cost.
 func (r *run) tick(L *lua.LState, n int64) {
 	r.instr += n
-	if r.stopped() != nil {
+	if r.halted.Load() {
 		return
 	}
 	due := r.instr >= r.nextCheck
 	if !due && r.walkAffordable() {
 		headroom := r.limits.Memory - r.used.Load()
-		due = r.since > headroom || int64(allocatedBytes()-r.allocMark) > headroom
+		due = r.since > headroom
+		// reading the process's allocation counter costs about a
+		// microsecond, so it is read every allocLookEvery instructions,
+		// not on every tick
+		if !due && r.instr >= r.nextAllocLook {
+			r.nextAllocLook = r.instr + allocLookEvery
+			due = int64(allocatedBytes()-r.allocMark) > headroom
+		}
 	}
 	if !due {
 		return
@@ -226,6 +233,10 @@ func (r *run) tick(L *lua.LState, n int64) {
 		r.memoryExceeded()
 	}
 }
+
+// allocLookEvery is how many instructions pass between two readings of
+// the process's allocation counter in tick.
+const allocLookEvery = 8 * hookEvery
 
 // walkAffordable reports whether enough instructions have run since the
 // last measurement to pay for another one.

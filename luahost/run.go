@@ -37,8 +37,11 @@ type run struct {
 	lastWalk  int64 // instruction count of the last measurement
 	walked    int64 // objects it visited
 	allocMark uint64
-	used      atomic.Int64
-	peak      atomic.Int64
+	// nextAllocLook is the instruction count at which tick next reads
+	// the allocation counter
+	nextAllocLook int64
+	used          atomic.Int64
+	peak          atomic.Int64
 
 	mu       sync.Mutex
 	stopErr  *errcode.Error // the limit that ended the run, first one wins
