@@ -312,7 +312,7 @@ func mcpSessions(ctx context.Context, b *bench) result {
 		heaps = append(heaps, liveHeap())
 	}
 	client.CloseIdleConnections()
-	half := len(heaps) / 2
+	half := (len(heaps) - 1) / 2 // the wave that ends the first half
 	growth := (heaps[len(heaps)-1] - heaps[half]) / float64(total-(half+1)*wave) / 1024
 	kb := func(x float64) float64 { return (x - base) / 1024 }
 	res := result{
