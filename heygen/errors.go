@@ -245,46 +245,6 @@ func parseErrorBody(status int, body []byte) *APIError {
 	return e
 }
 
-// hasEmbeddedError reports whether a successfully parsed 2xx body is in
-// fact an error: it has a non-empty "error" member, or it has a non-zero
-// "code" and no "data".
-func hasEmbeddedError(top map[string]json.RawMessage) bool {
-	if raw, ok := top["error"]; ok && !emptyJSON(raw) {
-		return true
-	}
-	if data, ok := top["data"]; ok && !isJSONNull(data) {
-		return false
-	}
-	raw, ok := top["code"]
-	if !ok || emptyJSON(raw) {
-		return false
-	}
-	code := jsonText(raw)
-	return code != "" && code != "0"
-}
-
-// emptyJSON reports whether raw is null, false, 0, "", {} or [].
-func emptyJSON(raw json.RawMessage) bool {
-	t := string(bytes.TrimSpace(raw))
-	switch t {
-	case "", "null", "false", "0", `""`, "{}", "[]":
-		return true
-	}
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return false
-	}
-	switch x := v.(type) {
-	case map[string]any:
-		return len(x) == 0
-	case []any:
-		return len(x) == 0
-	case float64:
-		return x == 0
-	}
-	return false
-}
-
 // jsonText renders a JSON scalar as text: strings unquoted, numbers and
 // booleans as written. Objects, arrays, null and invalid input give "".
 func jsonText(raw json.RawMessage) string {
@@ -316,7 +276,9 @@ func jsonText(raw json.RawMessage) string {
 	}
 }
 
-// embeddedError is hasEmbeddedError for a body decoded by parseJSON.
+// embeddedError reports whether a successfully parsed 2xx body is in
+// fact an error: it has a non-empty "error" member, or it has a non-zero
+// "code" and no "data".
 func embeddedError(top map[string]any) bool {
 	if v, ok := top["error"]; ok && !emptyValue(v) {
 		return true
@@ -332,7 +294,7 @@ func embeddedError(top map[string]any) bool {
 	return code != "" && code != "0"
 }
 
-// emptyValue is emptyJSON for a decoded value.
+// emptyValue reports whether v is null, false, 0, "", {} or [].
 func emptyValue(v any) bool {
 	switch x := v.(type) {
 	case nil:

@@ -55,7 +55,7 @@ func TestDerivedCodes(t *testing.T) {
 	}
 }
 
-func TestHasEmbeddedError(t *testing.T) {
+func TestEmbeddedError(t *testing.T) {
 	tests := map[string]bool{
 		`{"data":{"id":"x"}}`:                         false,
 		`{"data":[],"has_more":false}`:                false,
@@ -74,6 +74,10 @@ func TestHasEmbeddedError(t *testing.T) {
 		`{"code":"40001","data":null}`:                true,
 	}
 	for body, want := range tests {
+		v, err := parseJSON([]byte(body))
+		if assert.NoError(t, err) {
+			assert.Equal(t, want, embeddedError(v.(map[string]any)), body)
+		}
 		var top map[string]json.RawMessage
 		if assert.NoError(t, json.Unmarshal([]byte(body), &top)) {
 			assert.Equal(t, want, hasEmbeddedError(top), body)
@@ -136,9 +140,10 @@ func FuzzParseError(f *testing.F) {
 		if utf8.Valid(body) && !utf8.ValidString(e.Message) {
 			t.Fatalf("message became invalid UTF-8: %q", e.Message)
 		}
-		var top map[string]json.RawMessage
-		if json.Unmarshal(body, &top) == nil {
-			_ = hasEmbeddedError(top)
+		if v, err := parseJSON(body); err == nil {
+			if top, ok := v.(map[string]any); ok {
+				_ = embeddedError(top)
+			}
 		}
 	})
 }

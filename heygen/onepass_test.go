@@ -163,3 +163,45 @@ func TestListPageKeepsEverything(t *testing.T) {
 	assert.Equal(t, Video{}, page.Data[1])
 	assert.Equal(t, "a", fmt.Sprint(raw["id"]))
 }
+
+// hasEmbeddedError is how a 2xx body on raw members was checked for an
+// error in disguise before the one-pass parser (embeddedError now), kept
+// as the reference the new check is compared with. A body is an error
+// when it has a non-empty "error" member, or a non-zero "code" and no
+// "data".
+func hasEmbeddedError(top map[string]json.RawMessage) bool {
+	if raw, ok := top["error"]; ok && !emptyJSON(raw) {
+		return true
+	}
+	if data, ok := top["data"]; ok && !isJSONNull(data) {
+		return false
+	}
+	raw, ok := top["code"]
+	if !ok || emptyJSON(raw) {
+		return false
+	}
+	code := jsonText(raw)
+	return code != "" && code != "0"
+}
+
+// emptyJSON reports whether raw is null, false, 0, "", {} or [].
+func emptyJSON(raw json.RawMessage) bool {
+	t := string(bytes.TrimSpace(raw))
+	switch t {
+	case "", "null", "false", "0", `""`, "{}", "[]":
+		return true
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return false
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		return len(x) == 0
+	case []any:
+		return len(x) == 0
+	case float64:
+		return x == 0
+	}
+	return false
+}
