@@ -66,17 +66,17 @@ func (h *Host) redactCall(res *CallResult) {
 	if r == nil {
 		return
 	}
-	res.Data = redactValue(r, res.Data)
+	res.Data = r.Value(res.Data)
 	if e := res.Error; e != nil {
 		e.Message, e.Hint = r.String(e.Message), r.String(e.Hint)
 		if e.Details != nil {
-			e.Details, _ = redactValue(r, e.Details).(map[string]any)
+			e.Details, _ = r.Value(e.Details).(map[string]any)
 		}
 	}
 	res.Record.redact(r)
 	for i := range res.Planned {
 		p := &res.Planned[i]
-		p.URL, p.Body = r.String(p.URL), redactValue(r, p.Body)
+		p.URL, p.Body = r.String(p.URL), r.Value(p.Body)
 	}
 }
 
@@ -87,7 +87,7 @@ func (h *Host) Redact(v any) any {
 	if h.opts.Redactor == nil {
 		return v
 	}
-	return redactValue(h.opts.Redactor, v)
+	return h.opts.Redactor.Value(v)
 }
 
 func (h *Host) call(ctx context.Context, integration, function string, args map[string]any, opts CallOptions) *CallResult {

@@ -178,7 +178,7 @@ func cutText(s string, n int) string {
 func (e *Envelope) redact(r *redact.Redactor) {
 	e.Output = r.String(e.Output)
 	for i, v := range e.Result {
-		e.Result[i] = redactValue(r, v)
+		e.Result[i] = r.Value(v)
 	}
 	for i, t := range e.ResultText {
 		e.ResultText[i] = r.String(t)
@@ -188,7 +188,7 @@ func (e *Envelope) redact(r *redact.Redactor) {
 		ei.Hint = r.String(ei.Hint)
 		ei.Traceback = r.String(ei.Traceback)
 		if ei.Details != nil {
-			d, _ := redactValue(r, ei.Details).(map[string]any)
+			d, _ := r.Value(ei.Details).(map[string]any)
 			ei.Details = d
 		}
 	}
@@ -204,15 +204,9 @@ func (c *CallRecord) redact(r *redact.Redactor) {
 		c.Error = &msg
 	}
 	if c.Created != nil {
-		m, _ := redactValue(r, c.Created).(map[string]any)
+		m, _ := r.Value(c.Created).(map[string]any)
 		c.Created = m
 	}
-}
-
-// redactValue returns v with secrets replaced in every string and map key;
-// it copies only what changes.
-func redactValue(r *redact.Redactor, v any) any {
-	return r.Value(v)
 }
 
 // nonFinite returns the paths of NaN and infinite numbers in vals
