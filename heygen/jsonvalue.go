@@ -161,6 +161,10 @@ func (p *jsonParser) afterItem(closing byte) (more, ok bool) {
 	return false, false
 }
 
+// unescaped maps the letter after a backslash to the byte it stands for,
+// for every escape but \u; zero means no such escape.
+var unescaped = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
 func (p *jsonParser) array(depth int) (any, bool) {
 	if depth > maxJSONDepth {
 		return nil, false
@@ -283,25 +287,12 @@ func (p *jsonParser) slowStr(start, i int) (string, bool) {
 			if i >= len(s) {
 				return "", false
 			}
+			if b := unescaped[s[i]]; b != 0 {
+				buf = append(buf, b)
+				i++
+				continue
+			}
 			switch s[i] {
-			case '"', '\\', '/':
-				buf = append(buf, s[i])
-				i++
-			case 'b':
-				buf = append(buf, '\b')
-				i++
-			case 'f':
-				buf = append(buf, '\f')
-				i++
-			case 'n':
-				buf = append(buf, '\n')
-				i++
-			case 'r':
-				buf = append(buf, '\r')
-				i++
-			case 't':
-				buf = append(buf, '\t')
-				i++
 			case 'u':
 				r, ok := hex4(s, i+1)
 				if !ok {
