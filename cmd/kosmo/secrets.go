@@ -97,23 +97,17 @@ func configTextSecrets(data string) []string {
 	return out
 }
 
-// varRef matches ${VAR} and ${VAR:-default} in MCP settings.
-// (compiled on first use: only MCP settings need it).
-var varRef = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}`)
-})
-
 // mcpSecrets returns the credentials in MCP server settings: the values of
 // "env" entries and "headers" whose names look secret, written out or
 // taken from kosmo's environment through ${VAR}.
 func mcpSecrets(mc *mcpclient.Config, env map[string]string) []string {
 	var out []string
-	ref := varRef()
 	add := func(v string) {
-		for _, m := range ref.FindAllStringSubmatch(v, -1) {
-			out = append(out, env[m[1]])
+		vars, rest := mcpclient.References(v)
+		for _, name := range vars {
+			out = append(out, env[name])
 		}
-		v = ref.ReplaceAllString(v, "")
+		v = rest
 		out = append(out, v)
 		if _, token, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
 			out = append(out, token)

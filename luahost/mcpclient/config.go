@@ -437,6 +437,20 @@ var varRef = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
 })
 
+// References returns the variables s names with ${VAR} or ${VAR:-default}
+// and s with those references removed, for finding the secrets a setting
+// holds or takes from the environment.
+func References(s string) (vars []string, rest string) {
+	if !strings.Contains(s, "${") {
+		return nil, s
+	}
+	re := varRef()
+	for _, m := range re.FindAllStringSubmatch(s, -1) {
+		vars = append(vars, m[1])
+	}
+	return vars, re.ReplaceAllString(s, "")
+}
+
 // expand replaces ${VAR} and ${VAR:-default} with values from env. Unset
 // variables without a default are collected in missing.
 func expand(s string, env map[string]string, missing *[]string) string {

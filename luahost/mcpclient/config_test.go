@@ -185,3 +185,12 @@ func FuzzParse(f *testing.F) {
 
 // serverNameForm is the rule validServerName spells out by hand.
 var serverNameForm = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+func TestReferences(t *testing.T) {
+	vars, rest := References("Bearer ${TOKEN} and ${OTHER:-fallback}!")
+	assert.Equal(t, []string{"TOKEN", "OTHER"}, vars)
+	assert.Equal(t, "Bearer  and !", rest)
+	vars, rest = References("no references, ${not a name}")
+	assert.Empty(t, vars)
+	assert.Equal(t, "no references, ${not a name}", rest)
+}
