@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/kosmo-dev/kosmo/luahost/mcpclient"
 )
 
 // looksSecret is written out by hand; it must agree with the regexp it
@@ -21,5 +23,22 @@ func TestLooksSecretMatchesTheRegexp(t *testing.T) {
 	}
 	for _, n := range names {
 		assert.Equal(t, re.MatchString(n), looksSecret(n), n)
+	}
+}
+
+// MCP settings hand over the values they take from the environment and
+// what they spell out themselves, token after "Bearer " included.
+func TestMCPSecrets(t *testing.T) {
+	mc := &mcpclient.Config{Servers: map[string]mcpclient.ServerConfig{
+		"docs":  {Headers: map[string]string{"Authorization": "Bearer ${DOCS_TOKEN}", "Accept": "${NOT_SECRET}"}},
+		"notes": {Env: map[string]string{"NOTES_TOKEN": "written-out-1234", "HOME": "/home/x"}},
+	}}
+	got := mcpSecrets(mc, map[string]string{"DOCS_TOKEN": "from-env-5678", "NOT_SECRET": "plain"})
+	assert.Contains(t, got, "from-env-5678")
+	assert.Contains(t, got, "written-out-1234")
+	assert.NotContains(t, got, "plain")
+	assert.NotContains(t, got, "/home/x")
+	for _, s := range got {
+		assert.NotContains(t, s, "${", "references are removed from what is kept")
 	}
 }
