@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -165,3 +166,49 @@ func BenchmarkGoEncodingJSONDecode1MB(b *testing.B)  { benchGoDecode(b, 1) }
 func BenchmarkGoEncodingJSONDecode10MB(b *testing.B) { benchGoDecode(b, 10) }
 func BenchmarkGoEncodingJSONEncode1MB(b *testing.B)  { benchGoEncode(b, 1) }
 func BenchmarkGoEncodingJSONEncode10MB(b *testing.B) { benchGoEncode(b, 10) }
+
+// VM overhead: the same chunk on a kosmo host (every limit on) and on a
+// bare gopher-lua state, alternating, reported as the ratio of their
+// times (wall time per op covers both).
+const (
+	vmFib = `local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
+return fib(27)`
+	vmConcat = `local n = 0
+for i = 1, 100000 do
+  local s = "item-" .. i .. ":" .. (i * 2) .. "/" .. "done"
+  n = n + #s
+end
+return n`
+	vmConcatStrings = `local n = 0
+local a, b = "alpha", "beta"
+for i = 1, 200000 do
+  local s = a .. b
+  local t = s .. "-" .. a
+  n = n + #t
+end
+return n`
+)
+
+func benchVsGopherLua(b *testing.B, code string) {
+	h := newHost(b, func(o *luahost.Options) { o.Limits.Memory = 256 << 20 })
+	var kosmo, bare time.Duration
+	for b.Loop() {
+		s := time.Now()
+		if env := h.Run(context.Background(), code, luahost.RunOptions{}); !env.Success {
+			b.Fatal(env.Error)
+		}
+		kosmo += time.Since(s)
+		L := lua.NewState()
+		s = time.Now()
+		if err := L.DoString(code); err != nil {
+			b.Fatal(err)
+		}
+		bare += time.Since(s)
+		L.Close()
+	}
+	b.ReportMetric(float64(kosmo)/float64(bare), "x-gopher-lua")
+}
+
+func BenchmarkVsGopherLuaFib(b *testing.B)           { benchVsGopherLua(b, vmFib) }
+func BenchmarkVsGopherLuaConcat(b *testing.B)        { benchVsGopherLua(b, vmConcat) }
+func BenchmarkVsGopherLuaConcatStrings(b *testing.B) { benchVsGopherLua(b, vmConcatStrings) }
